@@ -1,0 +1,5 @@
+"""``python -m unspun``."""
+
+from unspun.cli import main
+
+raise SystemExit(main())

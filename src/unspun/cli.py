@@ -1,0 +1,292 @@
+"""The ``unspun`` command: thin wrappers over :mod:`unspun.pipeline`.
+
+Exit codes: 0 success, 2 usage or input error (one line on stderr naming the file and
+the reason), 1 internal error. Heavy modules are imported inside the commands so that
+start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from unspun import __version__
+from unspun.errors import UnspunError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from unspun.pipeline import IndexCounts
+    from unspun.records import Article
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+MAX_REJECTS_SHOWN = 20
+
+
+class UsageError(UnspunError):
+    """Bad arguments or unusable input: exit code 2."""
+
+
+def default_db() -> Path:
+    """``$UNSPUN_DB``, else ``./unspun.db``."""
+    return Path(os.environ.get("UNSPUN_DB") or "unspun.db")
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _err(message: str) -> None:
+    print(f"unspun: error: {message}", file=sys.stderr)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """``unspun index PATH... [--db DB]``."""
+    from unspun.pipeline import REJECTS_NAME, index_paths
+
+    paths = [Path(p) for p in args.paths]
+    for p in paths:
+        if not p.exists():
+            raise UsageError(f"{p}: no such file or directory")
+    db: Path = args.db
+    shown = 0
+
+    def report_reject(counts: IndexCounts) -> None:
+        nonlocal shown
+        while shown < len(counts.rejects) and shown < MAX_REJECTS_SHOWN:
+            rej = counts.rejects[shown]
+            print(f"unspun: skipped {rej.origin}: {rej.reason}", file=sys.stderr)
+            shown += 1
+
+    if sys.stderr.isatty() and not args.quiet:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = (
+            SpinnerColumn(),
+            TextColumn("indexing {task.fields[added]} added, {task.fields[dups]} duplicates, "),
+            TextColumn("{task.fields[rejected]} rejected"),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[origin]}", style="dim"),
+        )
+        with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
+            task = bar.add_task("index", total=None, added=0, dups=0, rejected=0, origin="")
+
+            def progress(counts: IndexCounts, origin: str) -> None:
+                report_reject(counts)
+                bar.update(
+                    task,
+                    added=counts.added,
+                    dups=counts.duplicates,
+                    rejected=counts.rejected,
+                    origin=origin[-60:],
+                )
+
+            counts = index_paths(
+                paths,
+                db,
+                workers=args.workers,
+                flush_every=args.commit_every,
+                progress=progress,
+            )
+    else:
+        counts = index_paths(
+            paths,
+            db,
+            workers=args.workers,
+            flush_every=args.commit_every,
+            progress=lambda c, o: report_reject(c),
+        )
+    report_reject(counts)
+    if len(counts.rejects) > MAX_REJECTS_SHOWN:
+        print(
+            f"unspun: ... and {len(counts.rejects) - MAX_REJECTS_SHOWN} more rejects",
+            file=sys.stderr,
+        )
+    line = f"added {counts.added}, duplicates {counts.duplicates}, rejected {counts.rejected}"
+    if counts.rejected:
+        line += f" (reasons in {db / REJECTS_NAME})"
+    print(line)
+    if counts.added == 0 and counts.duplicates == 0:
+        if counts.rejected:
+            _err(f"nothing indexed: all {counts.rejected} records were rejected")
+        else:
+            _err("nothing indexed: no .txt, .json, .jsonl(.gz), .html or .warc(.gz) files found")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _read_one(path: Path) -> Article:
+    from unspun.ingest import read_path
+    from unspun.records import Rejected
+
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or directory")
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; trace takes one article file")
+    items = list(read_path(path))
+    articles = [i for i in items if not isinstance(i, Rejected)]
+    rejects = [i for i in items if isinstance(i, Rejected)]
+    if not articles:
+        reason = rejects[0].reason if rejects else "no article found"
+        raise UsageError(f"{path}: {reason}")
+    if len(articles) > 1:
+        raise UsageError(
+            f"{path}: holds {len(articles)} articles; trace takes one (use 'unspun index' "
+            "for collections)"
+        )
+    return articles[0]
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    """``unspun trace FILE [--db DB] [--json]``."""
+    from unspun.index.store import IndexReader
+    from unspun.pipeline import trace_article
+
+    article = _read_one(Path(args.file))
+    db: Path = args.db
+    if not db.exists():
+        raise UsageError(f"{db}: no index here; build one with 'unspun index FILES --db {db}'")
+    IndexReader(db).close()
+    report = trace_article(article, db)
+    _print_report(report, as_json=args.json)
+    return EXIT_OK
+
+
+def _print_report(report: object, *, as_json: bool) -> None:
+    from unspun.records import TraceReport
+    from unspun.report import render_trace, trace_to_dict
+
+    assert isinstance(report, TraceReport)
+    if as_json:
+        import orjson
+
+        sys.stdout.write(orjson.dumps(trace_to_dict(report), option=orjson.OPT_INDENT_2).decode())
+        sys.stdout.write("\n")
+    else:
+        _console().print(render_trace(report))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``unspun demo``: index the bundled fictional corpus and trace the stitched article."""
+    import tempfile
+
+    from unspun.demo import CORPUS, STITCHED
+    from unspun.pipeline import index_paths, trace_article
+
+    with tempfile.TemporaryDirectory(prefix="unspun-demo-") as tmp:
+        db = Path(args.keep) if args.keep else Path(tmp) / "demo.db"
+        counts = index_paths([CORPUS], db, workers=1)
+        if not args.json:
+            print(
+                f"Indexed the demo corpus ({CORPUS.name}): added {counts.added}, "
+                f"duplicates {counts.duplicates}, rejected {counts.rejected}\n"
+                f"Tracing {STITCHED.name}:\n"
+            )
+        report = trace_article(_read_one(STITCHED), db)
+        _print_report(report, as_json=args.json)
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """``unspun stats [--db DB]``: what the index holds."""
+    from unspun.index.store import IndexReader
+
+    db: Path = args.db
+    if not db.exists():
+        raise UsageError(f"{db}: no index here; build one with 'unspun index FILES --db {db}'")
+    with IndexReader(db) as reader:
+        st = reader.stats()
+    ratio = st.bytes_on_disk / st.raw_chars if st.raw_chars else 0.0
+    print(
+        f"{st.articles} articles, {st.sentences} sentences, {st.outlets} outlets, "
+        f"published {st.first_published or '?'} .. {st.last_published or '?'}\n"
+        f"{st.segments} segments, {st.postings} postings, "
+        f"{st.bytes_on_disk / 1e6:.1f} MB on disk ({ratio:.2f} x the raw text)"
+    )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for docs and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="unspun", description="Trace every sentence of a news article to its sources."
+    )
+    parser.add_argument("--version", action="version", version=f"unspun {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def db_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--db",
+            type=Path,
+            default=None,
+            help="index folder (default: $UNSPUN_DB, else ./unspun.db)",
+        )
+
+    p = sub.add_parser("index", help="add articles to the index")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index")
+    db_option(p)
+    p.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
+    p.add_argument(
+        "--commit-every",
+        type=int,
+        default=20_000,
+        metavar="N",
+        help="articles per committed batch (default 20000); a kill loses at most one batch",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("trace", help="trace an article's sentences to their sources")
+    p.add_argument("file", metavar="FILE", help=".txt, .html or .json (one article)")
+    db_option(p)
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("stats", help="what the index holds")
+    db_option(p)
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("demo", help="index a bundled fictional corpus and trace a sample")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--keep", metavar="DB", help="keep the demo index in this folder")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``unspun`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "db", "absent") is None:
+        args.db = default_db()
+    if getattr(args, "workers", None) is not None and args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if getattr(args, "commit_every", 1) < 1:
+        parser.error("--commit-every must be at least 1")
+    try:
+        code: int = args.func(args)
+    except UnspunError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _err("interrupted; the index keeps everything committed so far (rerun to finish)")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for the report
+        import traceback
+
+        traceback.print_exc()
+        _err(f"internal error ({type(exc).__name__}); please report it with the output above")
+        return EXIT_INTERNAL
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,98 @@
+"""Frozen configuration with documented defaults.
+
+:class:`IndexParams` is stamped into every index it builds: an index can only be
+opened with the parameters that built it, because the fingerprints on disk depend on
+them. :class:`TraceParams` can change freely between runs. Variants are made with
+:func:`dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+#: Version of the fingerprint byte layout and hashing scheme (see ``index/fingerprint.py``).
+FINGERPRINT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class IndexParams:
+    """Parameters that decide which fingerprints an indexed sentence gets.
+
+    Attributes:
+        shingle_sizes: Word n-gram sizes hashed per sentence. Bigrams survive heavy
+            spinning (a third of the words swapped leaves about half of them intact);
+            trigrams are more selective.
+        keys_per_sentence: How many shingle hashes each indexed sentence keeps (the
+            smallest hash values: a consistent sample, so a copy keeps the same ones).
+            The query side looks up *all* its shingles, so recall depends on the
+            chance that one of these survives the spinner.
+        min_words: Sentences with fewer words are indexed by their exact hash only.
+        fingerprint_version: Layout version; bumping it makes older indexes unreadable.
+    """
+
+    shingle_sizes: tuple[int, ...] = (2, 3)
+    keys_per_sentence: int = 10
+    min_words: int = 3
+    fingerprint_version: int = FINGERPRINT_VERSION
+
+    def __post_init__(self) -> None:
+        if not self.shingle_sizes or any(not 1 <= n <= 8 for n in self.shingle_sizes):
+            raise ValueError(f"shingle_sizes must be 1 to 8 words each, got {self.shingle_sizes!r}")
+        if not 1 <= self.keys_per_sentence <= 256:
+            raise ValueError(
+                f"keys_per_sentence must be between 1 and 256, got {self.keys_per_sentence}"
+            )
+        if self.min_words < 1:
+            raise ValueError(f"min_words must be at least 1, got {self.min_words}")
+
+    def to_json(self) -> str:
+        """Serialise for the index stamp (stable key order)."""
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, raw: str) -> IndexParams:
+        """Inverse of :meth:`to_json`."""
+        data = json.loads(raw)
+        data["shingle_sizes"] = tuple(data["shingle_sizes"])
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class TraceParams:
+    """Thresholds of the trace stage.
+
+    Attributes:
+        min_similarity: Word-sequence similarity (2·LCS / total words) at or above
+            which an indexed sentence counts as the source of a traced sentence.
+        min_bag_overlap: Alternative test for reordered clauses: share of the shorter
+            sentence's content words found in the other one.
+        min_shared_content: Content words both sentences must share, so that short
+            sentences full of function words are not matched by chance.
+        holder_margin: Sources within this similarity of the best one are treated as
+            holding the sentence; they are listed earliest first (the origin).
+        max_postings: Fingerprints that occur more often than this are ignored as
+            too common to be evidence.
+        max_sources: Most sources listed per sentence.
+        rescue_articles: Candidate articles whose every sentence is compared with the
+            traced sentences that found no direct match.
+        stitched_min_sources: An article is called stitched when at least this many
+            source articles are the origin of one of its sentences ...
+        stitched_min_copied: ... and at least this share of its sentences has a source.
+    """
+
+    min_similarity: float = 0.5
+    min_bag_overlap: float = 0.7
+    min_shared_content: int = 3
+    holder_margin: float = 0.1
+    max_postings: int = 5000
+    max_sources: int = 10
+    rescue_articles: int = 8
+    stitched_min_sources: int = 2
+    stitched_min_copied: float = 0.3
+
+    def __post_init__(self) -> None:
+        for name in ("min_similarity", "min_bag_overlap", "holder_margin", "stitched_min_copied"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {value}")

@@ -1,0 +1,161 @@
+"""Sentence fingerprints: pure functions from words to 32-bit keys.
+
+Fingerprint layout, version 1 (see :data:`unspun.config.FINGERPRINT_VERSION`):
+
+* every word is hashed with ``xxh3_64`` of its UTF-8 normalised form (seed 0);
+* an n-gram hash is ``fold(h1, ..., hn)`` with ``fold(a, b) = (a * 0x9E3779B97F4A7C15) ^ b``
+  in wrapping 64-bit arithmetic, mixed once more with the n-gram size;
+* n-grams made only of stopwords are dropped (they say nothing about the source);
+* a sentence's *key* is the top 32 bits of an n-gram hash; the whole sentence also gets
+  a key from ``xxh3_64`` of its words joined by single spaces (exact copies of short
+  lines such as headlines);
+* an indexed sentence keeps its ``keys_per_sentence`` smallest distinct keys (a
+  consistent sample: a copy of the sentence keeps the same ones); a query looks up all
+  of its keys;
+* a *posting* is one ``uint64``: ``key << 32 | sentence_id``, so sorting postings sorts
+  them by key and a key's postings are one contiguous run.
+
+Changing any of this changes what is stored: bump the version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+from unspun.config import IndexParams
+from unspun.text import STOPWORDS
+
+U64 = npt.NDArray[np.uint64]
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_SIZE_MIX = 0xC2B2AE3D27D4EB4F
+_MASK64 = (1 << 64) - 1
+_LOW32 = np.uint64(0xFFFFFFFF)
+_SHIFT = np.uint64(32)
+
+
+def word_hashes(words: Sequence[str]) -> U64:
+    """Hash each word with xxh3_64.
+
+    >>> word_hashes(["a", "a"])[0] == word_hashes(["a"])[0]
+    True
+    """
+    h = xxhash.xxh3_64_intdigest
+    return np.fromiter((h(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+
+
+def sentence_key(words: Sequence[str]) -> int:
+    """The exact-sentence key: top 32 bits of xxh3_64 of the words joined by spaces."""
+    return xxhash.xxh3_64_intdigest(" ".join(words).encode()) >> 32
+
+
+def _ngram_hashes(hashes: U64, n: int) -> U64:
+    """Hashes of all n-grams of consecutive words (wrapping 64-bit arithmetic)."""
+    count = len(hashes) - n + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64)
+    out = hashes[:count].copy()
+    for i in range(1, n):
+        out *= _GOLDEN
+        out ^= hashes[i : i + count]
+    out ^= np.uint64((n * _SIZE_MIX) & _MASK64)
+    out *= _GOLDEN
+    return out
+
+
+def _content_mask(words: Sequence[str], n: int) -> npt.NDArray[np.bool_]:
+    """True for n-grams holding at least one word that is not a stopword."""
+    is_content = np.fromiter((w not in STOPWORDS for w in words), dtype=np.bool_, count=len(words))
+    count = len(words) - n + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.bool_)
+    mask = is_content[:count].copy()
+    for i in range(1, n):
+        mask |= is_content[i : i + count]
+    return mask
+
+
+def query_keys(words: Sequence[str], params: IndexParams) -> U64:
+    """All distinct keys of one sentence, as a query looks them up (sorted)."""
+    parts: list[U64] = [np.array([sentence_key(words)], dtype=np.uint64)]
+    if len(words) >= params.min_words:
+        hashes = word_hashes(words)
+        for n in params.shingle_sizes:
+            grams = _ngram_hashes(hashes, n)
+            parts.append(grams[_content_mask(words, n)] >> _SHIFT)
+    return np.unique(np.concatenate(parts))
+
+
+def index_keys(words: Sequence[str], params: IndexParams) -> U64:
+    """The keys an indexed sentence keeps: its exact key and its smallest n-gram keys.
+
+    The exact-sentence key is always kept; it is not counted in
+    ``keys_per_sentence``.
+    """
+    exact = sentence_key(words)
+    keys = query_keys(words, params)
+    sample = keys[keys != exact][: params.keys_per_sentence]
+    return np.union1d(sample, np.array([exact], dtype=np.uint64))
+
+
+def postings(sentences: Sequence[Sequence[str]], first_sid: int, params: IndexParams) -> U64:
+    """Postings (``key << 32 | sid``) of consecutive sentences numbered from ``first_sid``.
+
+    Vectorised over the whole article; equal to applying :func:`index_keys` to each
+    sentence (a property test checks this).
+
+    >>> p = postings([["the", "port", "strike", "ended"]], 7, IndexParams())
+    >>> bool(np.all(p & np.uint64(0xFFFFFFFF) == 7))
+    True
+    """
+    if not sentences:
+        return np.empty(0, dtype=np.uint64)
+    lengths = np.fromiter((len(s) for s in sentences), dtype=np.int64, count=len(sentences))
+    flat = [w for s in sentences for w in s]
+    starts = np.zeros(len(sentences), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    sent_of_word = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
+    hashes = word_hashes(flat)
+    exact = np.fromiter((sentence_key(s) for s in sentences), dtype=np.uint64, count=len(sentences))
+    local_parts: list[npt.NDArray[np.int64]] = []
+    key_parts: list[U64] = []
+    long_enough = lengths >= params.min_words
+    for n in params.shingle_sizes:
+        grams = _ngram_hashes(hashes, n)
+        if not len(grams):
+            continue
+        first = sent_of_word[: len(grams)]
+        last = sent_of_word[n - 1 :]
+        keep = (first == last) & _content_mask(flat, n) & long_enough[first]
+        local_parts.append(first[keep])
+        key_parts.append(grams[keep] >> _SHIFT)
+    if key_parts:
+        local = np.concatenate(local_parts).astype(np.uint64)
+        keys = np.concatenate(key_parts)
+        # Sentence ids own the high bits here so that one sort groups by sentence,
+        # then orders each sentence's keys; the exact key is never sampled.
+        combined = np.unique((local << _SHIFT) | keys)
+        c_local = (combined >> _SHIFT).astype(np.int64)
+        c_keys = combined & _LOW32
+        not_exact = c_keys != exact[c_local]
+        combined, c_local, c_keys = combined[not_exact], c_local[not_exact], c_keys[not_exact]
+        group_start = np.searchsorted(c_local, c_local, side="left")
+        rank = np.arange(len(combined)) - group_start
+        sampled = rank < params.keys_per_sentence
+        sample_keys, sample_local = c_keys[sampled], c_local[sampled]
+    else:
+        sample_keys = np.empty(0, dtype=np.uint64)
+        sample_local = np.empty(0, dtype=np.int64)
+    all_keys = np.concatenate([sample_keys, exact])
+    all_local = np.concatenate([sample_local, np.arange(len(sentences), dtype=np.int64)])
+    sids = all_local.astype(np.uint64) + np.uint64(first_sid)
+    return np.asarray((all_keys << _SHIFT) | sids, dtype=np.uint64)
+
+
+def split_postings(values: U64) -> tuple[U64, U64]:
+    """Split postings into (keys, sentence ids)."""
+    return values >> _SHIFT, values & _LOW32

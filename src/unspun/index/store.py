@@ -1,0 +1,530 @@
+"""The on-disk index: the only module that reads or writes it.
+
+Layout of an index folder (``unspun.db/`` by default)::
+
+    unspun.db/
+      meta.sqlite          SQLite in WAL mode: stamp, articles, segment manifest
+      seg-<uuid>.npy       sorted uint64 postings (``key << 32 | sentence_id``)
+      write.lock           held (flock) by the one process adding articles
+
+*Articles* hold the metadata, the body compressed with zlib, and the sentence spans.
+Each article owns a run of sentence ids: ``sid0`` is its title, ``sid0 + 1 ...`` its
+body sentences in order.
+
+*Segments* are immutable sorted arrays of postings, written whole to a temporary
+file, fsynced, renamed, and only then registered in the same SQLite transaction that
+inserts their articles. So a kill at any moment leaves either both or neither: an
+unregistered segment file is an orphan that the next writer deletes, and a rerun adds
+what is missing (articles are keyed by id). Small segments are merged into larger
+ones (tiered, like an LSM tree); readers keep the files they have mapped, and retry
+when a merge removes a file they were about to open.
+
+The :class:`~unspun.config.IndexParams` that built the index are stamped in ``meta``;
+opening it with other parameters raises :class:`~unspun.errors.ParamsMismatchError`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import sqlite3
+import uuid
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import numpy.typing as npt
+
+from unspun.config import IndexParams
+from unspun.errors import IndexLockedError, ParamsMismatchError, StoreError
+from unspun.records import Article
+
+logger = logging.getLogger(__name__)
+
+LAYOUT_VERSION = "1"
+META_NAME = "meta.sqlite"
+LOCK_NAME = "write.lock"
+U64 = npt.NDArray[np.uint64]
+_SHIFT = np.uint64(32)
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    url TEXT,
+    outlet TEXT,
+    published TEXT,
+    sid0 INTEGER NOT NULL,
+    n_sent INTEGER NOT NULL,
+    spans BLOB NOT NULL,
+    body BLOB NOT NULL,
+    raw_chars INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS articles_sid0 ON articles (sid0);
+CREATE TABLE IF NOT EXISTS segments (
+    name TEXT PRIMARY KEY,
+    postings INTEGER NOT NULL,
+    level INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """An article ready to store: its sentence spans and postings numbered from 0.
+
+    Local sentence id 0 is the title; body sentence ``i`` is ``i + 1``.
+    """
+
+    article: Article
+    spans: tuple[tuple[int, int], ...]
+    postings: U64
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article read back from the index."""
+
+    rowid: int
+    id: str
+    title: str
+    url: str | None
+    outlet: str | None
+    published: str | None
+    sid0: int
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+    def sentence(self, local: int) -> str:
+        """Text of local sentence ``local`` (0 is the title)."""
+        if local == 0:
+            return self.title
+        start, end = self.spans[local - 1]
+        return self.text[start:end]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """Figures about an index, for ``unspun stats`` and the web page."""
+
+    articles: int
+    sentences: int
+    outlets: int
+    first_published: str | None
+    last_published: str | None
+    segments: int
+    postings: int
+    raw_chars: int
+    bytes_on_disk: int
+
+
+def _pack_spans(spans: Sequence[tuple[int, int]]) -> bytes:
+    return np.asarray(spans, dtype="<u4").reshape(-1).tobytes()
+
+
+def _unpack_spans(blob: bytes) -> tuple[tuple[int, int], ...]:
+    flat = np.frombuffer(blob, dtype="<u4")
+    return tuple((int(flat[i]), int(flat[i + 1])) for i in range(0, len(flat), 2))
+
+
+def _connect(db_file: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(db_file, isolation_level=None, check_same_thread=False, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
+def _check_folder(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path}: is a file, not an unspun index folder; choose another --db")
+    if path.is_dir() and any(path.iterdir()) and not (path / META_NAME).exists():
+        raise StoreError(
+            f"{path}: folder exists but is not an unspun index (no {META_NAME}); "
+            "choose another --db"
+        )
+
+
+class IndexReader:
+    """Read access to an index; safe while a writer adds to it.
+
+    Args:
+        path: The index folder.
+    """
+
+    def __init__(self, path: Path) -> None:
+        _check_folder(path)
+        if not (path / META_NAME).exists():
+            raise StoreError(
+                f"{path}: no index here yet; build one with 'unspun index FILES --db {path}'"
+            )
+        self.path = path
+        self._conn = _connect(path / META_NAME)
+        try:
+            self.params = _read_stamp(self._conn, path)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: index database cannot be read ({exc})") from exc
+        self._segments: dict[str, U64] = {}
+        self._version = -1
+
+    def close(self) -> None:
+        """Close the database connection and drop mapped segments."""
+        self._segments.clear()
+        self._conn.close()
+
+    def __enter__(self) -> IndexReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _refresh(self) -> list[U64]:
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        names = [r[0] for r in self._conn.execute("SELECT name FROM segments ORDER BY name")]
+        if version == self._version and set(names) == set(self._segments):
+            return list(self._segments.values())
+        fresh: dict[str, U64] = {}
+        for name in names:
+            if name in self._segments:
+                fresh[name] = self._segments[name]
+                continue
+            try:
+                fresh[name] = np.load(self.path / name, mmap_mode="r")
+            except FileNotFoundError:
+                # A merge replaced it after we read the manifest: read it again.
+                return self._refresh()
+        self._segments = fresh
+        self._version = version
+        return list(fresh.values())
+
+    def lookup(self, keys: U64, *, max_postings: int) -> dict[int, U64]:
+        """Sentence ids holding each key, across all segments.
+
+        Keys found more than ``max_postings`` times are left out (too common to be
+        evidence of copying).
+        """
+        keys = np.unique(np.asarray(keys, dtype=np.uint64))
+        if not len(keys):
+            return {}
+        lows, highs = keys << _SHIFT, (keys + np.uint64(1)) << _SHIFT
+        runs: list[tuple[U64, npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
+        totals = np.zeros(len(keys), dtype=np.int64)
+        for seg in self._refresh():
+            lo = np.searchsorted(seg, lows, side="left")
+            hi = np.searchsorted(seg, highs, side="left")
+            totals += hi - lo
+            runs.append((seg, lo, hi))
+        result: dict[int, U64] = {}
+        for i in np.flatnonzero((totals > 0) & (totals <= max_postings)):
+            parts = [
+                np.asarray(seg[lo[i] : hi[i]]) & _LOW32 for seg, lo, hi in runs if hi[i] > lo[i]
+            ]
+            result[int(keys[i])] = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        return result
+
+    def articles_for_sids(self, sids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """Map sentence ids to ``(article rowid, local sentence id)``."""
+        out: dict[int, tuple[int, int]] = {}
+        cur = self._conn.cursor()
+        for sid in sorted(set(sids)):
+            row = cur.execute(
+                "SELECT rowid, sid0, n_sent FROM articles WHERE sid0 <= ? "
+                "ORDER BY sid0 DESC LIMIT 1",
+                (sid,),
+            ).fetchone()
+            if row is not None and sid < row[1] + row[2]:
+                out[sid] = (row[0], sid - row[1])
+        return out
+
+    def article(self, rowid: int) -> StoredArticle | None:
+        """Read one article by rowid."""
+        row = self._conn.execute(
+            "SELECT rowid, id, title, url, outlet, published, sid0, body, spans "
+            "FROM articles WHERE rowid = ?",
+            (rowid,),
+        ).fetchone()
+        return None if row is None else _stored(row)
+
+    def article_by_id(self, article_id: str) -> StoredArticle | None:
+        """Read one article by its id."""
+        row = self._conn.execute(
+            "SELECT rowid, id, title, url, outlet, published, sid0, body, spans "
+            "FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        return None if row is None else _stored(row)
+
+    def articles(self, rowids: Sequence[int]) -> dict[int, StoredArticle]:
+        """Read several articles by rowid."""
+        out: dict[int, StoredArticle] = {}
+        for rowid in sorted(set(rowids)):
+            stored = self.article(rowid)
+            if stored is not None:
+                out[rowid] = stored
+        return out
+
+    def stats(self) -> IndexStats:
+        """Counts and sizes of the index."""
+        row = self._conn.execute(
+            "SELECT COUNT(*), COALESCE(SUM(n_sent), 0), COUNT(DISTINCT outlet), "
+            "MIN(published), MAX(published), COALESCE(SUM(raw_chars), 0) FROM articles"
+        ).fetchone()
+        seg = self._conn.execute(
+            "SELECT COUNT(*), COALESCE(SUM(postings), 0) FROM segments"
+        ).fetchone()
+        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        return IndexStats(
+            articles=row[0],
+            sentences=row[1] - row[0],
+            outlets=row[2],
+            first_published=row[3],
+            last_published=row[4],
+            segments=seg[0],
+            postings=seg[1],
+            raw_chars=row[5],
+            bytes_on_disk=size,
+        )
+
+
+def _stored(row: tuple[object, ...]) -> StoredArticle:
+    body = row[7]
+    spans = row[8]
+    assert isinstance(body, bytes) and isinstance(spans, bytes)
+    return StoredArticle(
+        rowid=int(str(row[0])),
+        id=str(row[1]),
+        title=str(row[2]),
+        url=None if row[3] is None else str(row[3]),
+        outlet=None if row[4] is None else str(row[4]),
+        published=None if row[5] is None else str(row[5]),
+        sid0=int(str(row[6])),
+        text=zlib.decompress(body).decode("utf-8"),
+        spans=_unpack_spans(spans),
+    )
+
+
+def _read_stamp(conn: sqlite3.Connection, path: Path) -> IndexParams:
+    rows = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    if rows.get("layout") != LAYOUT_VERSION or "params" not in rows:
+        raise StoreError(
+            f"{path}: index layout {rows.get('layout')!r} is not the one this unspun "
+            f"reads ({LAYOUT_VERSION!r}); rebuild it with 'unspun index'"
+        )
+    return IndexParams.from_json(rows["params"])
+
+
+class IndexWriter:
+    """Adds articles to an index; one writer at a time (others get IndexLockedError).
+
+    Args:
+        path: The index folder (created if missing).
+        params: Fingerprint parameters; must equal the stamp of an existing index.
+        max_segments: Merge segments when there are more than this.
+        max_merge_postings: Never build a merged segment larger than this (bounds memory).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        params: IndexParams,
+        *,
+        max_segments: int = 8,
+        max_merge_postings: int = 64_000_000,
+    ) -> None:
+        _check_folder(path)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create index folder ({exc.strerror})") from exc
+        self.path = path
+        self.params = params
+        self.max_segments = max_segments
+        self.max_merge_postings = max_merge_postings
+        self._lock: IO[bytes] = open(path / LOCK_NAME, "ab")  # noqa: SIM115 - held until close
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            self._lock.close()
+            raise IndexLockedError(
+                f"{path}: another 'unspun index' is adding to this index; "
+                "wait for it to finish (readers are not affected)"
+            ) from exc
+        self._conn = _connect(path / META_NAME)
+        self._conn.executescript(_SCHEMA)
+        self._stamp()
+        self._remove_orphans()
+        row = self._conn.execute("SELECT COALESCE(MAX(sid0 + n_sent), 0) FROM articles").fetchone()
+        self._next_sid: int = row[0]
+        self._pending: list[PreparedArticle] = []
+        self._pending_ids: set[str] = set()
+
+    def _stamp(self) -> None:
+        rows = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+        if not rows:
+            self._conn.execute("BEGIN")
+            self._conn.execute("INSERT INTO meta VALUES ('layout', ?)", (LAYOUT_VERSION,))
+            self._conn.execute("INSERT INTO meta VALUES ('params', ?)", (self.params.to_json(),))
+            self._conn.execute("COMMIT")
+            return
+        stamped = _read_stamp(self._conn, self.path)
+        if stamped != self.params:
+            raise ParamsMismatchError(
+                f"{self.path}: index was built with {stamped}, not {self.params}; "
+                "use the same parameters or a new --db"
+            )
+
+    def _remove_orphans(self) -> None:
+        known = {r[0] for r in self._conn.execute("SELECT name FROM segments")}
+        for file in self.path.glob("seg-*"):
+            if file.name not in known:
+                logger.info("removing unregistered segment %s left by an interrupted run", file)
+                file.unlink(missing_ok=True)
+
+    def contains(self, article_id: str) -> bool:
+        """True when an article with this id is stored or waiting to be flushed."""
+        if article_id in self._pending_ids:
+            return True
+        row = self._conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
+
+    def add(self, prepared: PreparedArticle) -> bool:
+        """Queue one article; False (nothing queued) when its id is already stored."""
+        if self.contains(prepared.article.id):
+            return False
+        self._pending.append(prepared)
+        self._pending_ids.add(prepared.article.id)
+        return True
+
+    @property
+    def pending(self) -> int:
+        """Articles queued but not yet flushed."""
+        return len(self._pending)
+
+    def flush(self) -> int:
+        """Write queued articles and their segment atomically; returns how many."""
+        if not self._pending:
+            return 0
+        rows = []
+        parts: list[U64] = []
+        sid = self._next_sid
+        for prep in self._pending:
+            art = prep.article
+            n_sent = len(prep.spans) + 1
+            rows.append(
+                (
+                    art.id,
+                    art.title,
+                    art.url,
+                    art.outlet,
+                    art.published,
+                    sid,
+                    n_sent,
+                    _pack_spans(prep.spans),
+                    zlib.compress(art.text.encode("utf-8"), 6),
+                    len(art.text) + len(art.title),
+                )
+            )
+            parts.append(prep.postings + np.uint64(sid))
+            sid += n_sent
+        if sid >= 2**32:
+            raise StoreError(f"{self.path}: index is full (2^32 sentences); start a new --db")
+        postings = np.sort(np.concatenate(parts)) if parts else np.empty(0, np.uint64)
+        name = self._write_segment(postings)
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.executemany(
+                "INSERT INTO articles (id, title, url, outlet, published, sid0, n_sent, "
+                "spans, body, raw_chars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._conn.execute("INSERT INTO segments VALUES (?, ?, 0)", (name, len(postings)))
+            self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            (self.path / name).unlink(missing_ok=True)
+            raise
+        count = len(self._pending)
+        self._next_sid = sid
+        self._pending.clear()
+        self._pending_ids.clear()
+        self._maybe_merge()
+        return count
+
+    def _write_segment(self, postings: U64) -> str:
+        name = f"seg-{uuid.uuid4().hex}.npy"
+        tmp = self.path / f".tmp-{name}"
+        with open(tmp, "wb") as fh:
+            np.save(fh, np.ascontiguousarray(postings, dtype=np.uint64))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path / name)
+        return name
+
+    def _maybe_merge(self) -> None:
+        segs = self._conn.execute(
+            "SELECT name, postings FROM segments ORDER BY postings"
+        ).fetchall()
+        if len(segs) <= self.max_segments:
+            return
+        chosen: list[tuple[str, int]] = []
+        total = 0
+        for name, count in segs:
+            if total + count > self.max_merge_postings and len(chosen) >= 2:
+                break
+            chosen.append((name, count))
+            total += count
+        if len(chosen) < 2 or total > self.max_merge_postings:
+            return
+        merged = np.sort(np.concatenate([np.load(self.path / n) for n, _ in chosen]))
+        name = self._write_segment(merged)
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._conn.executemany("DELETE FROM segments WHERE name = ?", [(n,) for n, _ in chosen])
+        self._conn.execute("INSERT INTO segments VALUES (?, ?, 1)", (name, len(merged)))
+        self._conn.execute("COMMIT")
+        for old, _ in chosen:
+            (self.path / old).unlink(missing_ok=True)
+        logger.info("merged %d segments into %s (%d postings)", len(chosen), name, len(merged))
+
+    def close(self) -> None:
+        """Flush what is queued and release the lock."""
+        try:
+            self.flush()
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self._conn.close()
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+
+    def abort(self) -> None:
+        """Drop what is queued and release the lock (the index stays as last flushed)."""
+        self._pending.clear()
+        self._pending_ids.clear()
+        self._conn.close()
+        fcntl.flock(self._lock, fcntl.LOCK_UN)
+        self._lock.close()
+
+    def __enter__(self) -> IndexWriter:
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def iter_all_articles(reader: IndexReader) -> Iterator[StoredArticle]:
+    """Every stored article, in insertion order (for exports and tests)."""
+    rows = reader._conn.execute(
+        "SELECT rowid, id, title, url, outlet, published, sid0, body, spans "
+        "FROM articles ORDER BY rowid"
+    )
+    for row in rows:
+        yield _stored(row)

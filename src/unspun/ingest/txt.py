@@ -1,0 +1,70 @@
+"""Read plain-text articles: the first non-empty line is the title, the rest the text."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from pathlib import Path
+
+from unspun.ingest._files import (
+    DEFAULT_MAX_RECORD_BYTES,
+    check_limit,
+    read_limited,
+    utf8_error_reason,
+)
+from unspun.ingest.records import content_id
+from unspun.records import Article, Rejected
+
+
+def article_from_text(raw: str, *, origin: str) -> Article | Rejected:
+    """Split a plain-text article into title and body.
+
+    Line endings are normalised to ``\\n``; blank lines around the body are
+    dropped, blank lines inside it (paragraph breaks) are kept.
+
+    Args:
+        raw: The decoded file content.
+        origin: Where it came from, for messages.
+
+    Returns:
+        The article (id is a content hash; no url, outlet or date), or a
+        :class:`~unspun.records.Rejected` when there is no body under the title.
+    """
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for index, line in enumerate(lines):
+        if line.strip():
+            title = line.strip()
+            text = "\n".join(lines[index + 1 :]).strip()
+            break
+    else:
+        return Rejected(origin, "empty file")
+    if not text:
+        return Rejected(origin, "no text after the title line")
+    return Article(id=content_id(title, text), title=title, text=text, origin=origin)
+
+
+def read_txt(
+    path: Path, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> Iterator[Article | Rejected]:
+    """Read one ``.txt`` article.
+
+    Args:
+        path: The file (UTF-8, optionally with a byte-order mark).
+        max_record_bytes: Larger files are rejected without being read.
+
+    Yields:
+        Exactly one :class:`~unspun.records.Article` or
+        :class:`~unspun.records.Rejected`.
+    """
+    check_limit(max_record_bytes)
+    data = read_limited(path, max_record_bytes)
+    if isinstance(data, Rejected):
+        yield data
+        return
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        raw = data[skip:].decode("utf-8")
+    except UnicodeDecodeError as err:
+        yield Rejected(str(path), utf8_error_reason(err, skip))
+        return
+    yield article_from_text(raw, origin=str(path))

@@ -1,0 +1,154 @@
+"""Composes the stages: ingest -> prepare -> store, and article -> trace -> report.
+
+Functions here take the store as an argument or open it from a path; they never print.
+Progress is reported through an optional callback so the CLI can draw a bar.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from unspun.config import IndexParams, TraceParams
+from unspun.index.fingerprint import postings
+from unspun.index.store import IndexReader, IndexWriter, PreparedArticle
+from unspun.ingest import read_paths
+from unspun.records import Article, Rejected, TraceReport
+from unspun.text import split_sentences, words
+
+logger = logging.getLogger(__name__)
+
+REJECTS_NAME = "rejects.tsv"
+
+
+def prepare(article: Article, params: IndexParams) -> PreparedArticle:
+    """Segment an article and fingerprint its title and sentences (pure)."""
+    spans = split_sentences(article.text)
+    sentences = [words(article.title)] + [words(article.text[s.start : s.end]) for s in spans]
+    return PreparedArticle(
+        article=article,
+        spans=tuple((s.start, s.end) for s in spans),
+        postings=postings(sentences, 0, params),
+    )
+
+
+def _prepare_batch(batch: list[Article], params: IndexParams) -> list[PreparedArticle]:
+    return [prepare(a, params) for a in batch]
+
+
+@dataclass(slots=True)
+class IndexCounts:
+    """What an indexing run did."""
+
+    added: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    rejects: list[Rejected] = field(default_factory=list)
+
+
+Progress = Callable[[IndexCounts, str], None]
+
+
+def _batches(
+    items: Iterable[Article | Rejected],
+    writer: IndexWriter,
+    counts: IndexCounts,
+    size: int,
+    on_reject: Callable[[Rejected], None],
+) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, Rejected):
+            counts.rejected += 1
+            on_reject(item)
+            continue
+        if item.id in seen or writer.contains(item.id):
+            counts.duplicates += 1
+            continue
+        seen.add(item.id)
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+            seen.clear()
+    if batch:
+        yield batch
+
+
+def index_paths(
+    paths: Iterable[Path],
+    db: Path,
+    *,
+    params: IndexParams | None = None,
+    workers: int | None = None,
+    batch_size: int = 256,
+    flush_every: int = 20_000,
+    progress: Progress | None = None,
+) -> IndexCounts:
+    """Add every article under ``paths`` to the index at ``db``.
+
+    Rejected records are counted and appended to ``db/rejects.tsv`` (origin, reason).
+    Articles are committed in batches of ``flush_every``: a kill loses at most the
+    current batch, which a rerun adds (ids already stored are skipped).
+
+    Args:
+        paths: Files or folders to read.
+        db: Index folder (created if missing).
+        params: Fingerprint parameters (default :class:`IndexParams`).
+        workers: Processes preparing articles (default: CPU count, at most 4; 1 = inline).
+        batch_size: Articles handed to a worker at a time.
+        flush_every: Articles per committed segment.
+        progress: Called with the counts and the current origin after each batch.
+    """
+    params = params or IndexParams()
+    workers = workers or min(4, os.cpu_count() or 1)
+    counts = IndexCounts()
+    items = read_paths(paths)
+    with IndexWriter(db, params) as writer:
+        rejects_file = db / REJECTS_NAME
+
+        def on_reject(rej: Rejected) -> None:
+            counts.rejects.append(rej)
+            with open(rejects_file, "a", encoding="utf-8") as fh:
+                fh.write(f"{rej.origin}\t{rej.reason}\n")
+
+        batches = _batches(items, writer, counts, batch_size, on_reject)
+
+        def store(prepared: list[PreparedArticle]) -> None:
+            for prep in prepared:
+                if writer.add(prep):
+                    counts.added += 1
+                else:
+                    counts.duplicates += 1
+            if writer.pending >= flush_every:
+                writer.flush()
+            if progress is not None and prepared:
+                progress(counts, prepared[-1].article.origin)
+
+        if workers <= 1:
+            for batch in batches:
+                store(_prepare_batch(batch, params))
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                # Keep a bounded number of batches in flight so memory stays flat.
+                in_flight: list[object] = []
+                for batch in batches:
+                    in_flight.append(pool.submit(_prepare_batch, batch, params))
+                    if len(in_flight) >= workers * 2:
+                        store(in_flight.pop(0).result())  # type: ignore[attr-defined]
+                for fut in in_flight:
+                    store(fut.result())  # type: ignore[attr-defined]
+    return counts
+
+
+def trace_article(article: Article, db: Path, *, params: TraceParams | None = None) -> TraceReport:
+    """Trace one article against the index at ``db``."""
+    from unspun.align.trace import Tracer
+
+    with IndexReader(db) as reader:
+        return Tracer(reader, params).trace(article)

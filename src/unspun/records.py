@@ -1,0 +1,164 @@
+"""Immutable records passed between the stages of unspun.
+
+Spans are half-open character offsets ``[start, end)`` into the *raw* text the
+record was built from; normalisation never changes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as ingested.
+
+    Attributes:
+        id: Stable identifier (the record's own, or a content hash when it has none).
+        title: Headline; may be empty.
+        text: Body text (required, non-empty); paragraphs separated by blank lines.
+        url: Where it was published, if known.
+        outlet: Site or agency name (derived from ``url`` when absent).
+        published: ISO 8601 date or datetime, if known.
+        origin: Where the record was read from (``file`` or ``file:line``), for messages.
+    """
+
+    id: str
+    title: str
+    text: str
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A record that could not be ingested, with the reason in plain words.
+
+    Attributes:
+        origin: ``path`` or ``path:line`` (or ``path#record``) naming the record.
+        reason: One line saying what is wrong, e.g. ``invalid JSON: Expecting ',' ...``.
+    """
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character span ``[start, end)`` into a text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid span [{self.start}, {self.end})")
+
+    def slice(self, text: str) -> str:
+        """Return the part of ``text`` this span covers."""
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One word-level change turning a source sentence into the traced sentence.
+
+    ``from_`` empty means an insertion, ``to`` empty a deletion. Both may hold
+    several words when a run of words was replaced.
+    """
+
+    from_: str
+    to: str
+
+    @property
+    def kind(self) -> str:
+        """``replace``, ``insert`` or ``delete``."""
+        if not self.from_:
+            return "insert"
+        if not self.to:
+            return "delete"
+        return "replace"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMatch:
+    """An indexed sentence that a traced sentence was (probably) taken from."""
+
+    article_id: str
+    url: str | None
+    outlet: str | None
+    published: str | None
+    sentence: str
+    sentence_index: int
+    similarity: float
+    edits: tuple[Edit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TracedSentence:
+    """One sentence of a traced article with its verdict and sources (origin first)."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    verdict: str
+    sources: tuple[SourceMatch, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    """One source article's share of a traced article."""
+
+    article_id: str
+    url: str | None
+    outlet: str | None
+    published: str | None
+    title: str
+    sentences: tuple[int, ...]
+    coverage: float
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    """A word substitution seen in a traced article, with how often it occurred."""
+
+    from_: str
+    to: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TraceSummary:
+    """Article-level figures of a trace."""
+
+    stitched: bool
+    source_count: int
+    copied_fraction: float
+    edited_sentences: int
+    substitutions: tuple[Substitution, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineSource:
+    """The indexed article whose headline the traced title matches best."""
+
+    article_id: str
+    similarity: float
+    title: str = ""
+    outlet: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TraceReport:
+    """The result of tracing one article against an index."""
+
+    title: str
+    sentences: tuple[TracedSentence, ...]
+    sources: tuple[SourceSummary, ...]
+    summary: TraceSummary
+    headline_source: HeadlineSource | None = None
+    extra: dict[str, object] = field(default_factory=dict)

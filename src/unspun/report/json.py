@@ -1,0 +1,70 @@
+"""The ``unspun trace --json`` shape (see PRODUCT.md): a pure mapping from records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from unspun.records import SourceMatch, TraceReport
+
+
+def _source(match: SourceMatch) -> dict[str, Any]:
+    return {
+        "id": match.article_id,
+        "url": match.url,
+        "outlet": match.outlet,
+        "published": match.published,
+        "sentence": match.sentence,
+        "sentence_index": match.sentence_index,
+        "similarity": match.similarity,
+        "edits": [{"from": e.from_, "to": e.to} for e in match.edits],
+    }
+
+
+def trace_to_dict(report: TraceReport) -> dict[str, Any]:
+    """The JSON object printed by ``unspun trace --json``."""
+    head = report.headline_source
+    return {
+        "title": report.title,
+        "headline_source": None
+        if head is None
+        else {
+            "id": head.article_id,
+            "similarity": head.similarity,
+            "title": head.title,
+            "outlet": head.outlet,
+            "published": head.published,
+        },
+        "sentences": [
+            {
+                "index": s.index,
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "verdict": s.verdict,
+                "sources": [_source(m) for m in s.sources],
+            }
+            for s in report.sentences
+        ],
+        "sources": [
+            {
+                "id": s.article_id,
+                "url": s.url,
+                "outlet": s.outlet,
+                "published": s.published,
+                "title": s.title,
+                "sentences": list(s.sentences),
+                "coverage": s.coverage,
+            }
+            for s in report.sources
+        ],
+        "summary": {
+            "stitched": report.summary.stitched,
+            "source_count": report.summary.source_count,
+            "copied_fraction": report.summary.copied_fraction,
+            "edited_sentences": report.summary.edited_sentences,
+            "substitutions": [
+                {"from": s.from_, "to": s.to, "count": s.count}
+                for s in report.summary.substitutions
+            ],
+        },
+    }

@@ -1,0 +1,20 @@
+"""Text handling: normalisation with an offset map, sentences, paragraphs, word tokens."""
+
+from __future__ import annotations
+
+from unspun.text.normalize import Normalized, normalize, to_raw
+from unspun.text.sentences import split_paragraphs, split_sentences
+from unspun.text.tokens import STOPWORDS, Token, is_stopword, tokenize, words
+
+__all__ = [
+    "STOPWORDS",
+    "Normalized",
+    "Token",
+    "is_stopword",
+    "normalize",
+    "split_paragraphs",
+    "split_sentences",
+    "to_raw",
+    "tokenize",
+    "words",
+]

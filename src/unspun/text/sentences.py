@@ -1,0 +1,197 @@
+"""Sentence and paragraph segmentation of news prose, in raw offsets.
+
+Every line break ends a sentence (so headlines, captions and list items stand
+alone). Within a line, a regex finds each run of ``.``, ``?``, ``!`` or ``…``
+(with any closing quotes or brackets) that is followed by whitespace; only those
+candidates are judged in Python, by looking at the word before and the word after:
+
+* a next word starting in lower case never starts a sentence;
+* titles (``Mr.``, ``Sen.``, ``Gen.``...) and ``vs.``, ``e.g.``, ``i.e.`` never
+  end one; ``No.`` and month abbreviations do not before a number;
+* abbreviations that often end a sentence as well (``Inc.``, ``U.S.``, ``a.m.``,
+  states, months, initials) end one only when a function word follows
+  ("...in the U.S. The ...", but "U.S. Navy", "J. R. Smith");
+* ``?`` or ``!`` inside quotes followed by a speech verb ('"Why?" Ann asked') does
+  not end one;
+* a dateline ("BEIRUT (AP) -- ", "WASHINGTON, March 3 (Reuters) - ") and a list
+  marker ("1. ", "a) ") at the start of a line are never split.
+"""
+
+from __future__ import annotations
+
+import re
+
+from unspun.records import Span
+from unspun.text.tokens import STOPWORDS
+
+__all__ = ["split_paragraphs", "split_sentences"]
+
+_OPENERS = "\"'“‘([{«¿¡"
+_CLOSERS = "\"'’”»)]}"
+
+# A terminal run, closing quotes/brackets and whitespace (the line is stripped, so
+# text always follows); the lookahead reads what follows: opening punctuation, a
+# word, and a period right after that word.
+_CANDIDATE = re.compile(
+    r"(?P<p>[.!?…]+)(?P<q>[\"'’”»)\]}]*)\s+"
+    r"(?=[\"'“‘(\[{«¿¡]*(?P<w>[^\W_][\w'’-]*)?(?P<dot>\.)?)"
+)
+_SPEECH = re.compile(
+    r"[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,2}\s+"
+    r"(?:said|says|asked|asks|added|adds|told|shouted|replied|wrote|writes|tweeted"
+    r"|cried|yelled|wondered|demanded|insisted|recalled|whispered)\b"
+)
+_DATELINE = re.compile(
+    r"""
+    [A-Z][A-Z.'’-]*(?:[ ][A-Z][A-Z.'’-]*){0,4}      # CITY in capitals
+    (?:,[ ](?:[A-Z][A-Za-z.]*[ ]?){1,3}(?:\d{1,2})?)? # , State or Month Day
+    (?:[ ]?\([^()]{1,40}\))?                          # (Agency)
+    [ ]?[-–—]{1,2}[ ]
+    """,
+    re.VERBOSE,
+)
+_BULLET = re.compile(r"(?:[-*•‣◦▪·+–—]|\(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{2,6})[.)])\s+")
+_DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
+
+# Abbreviations (casefolded, without the final period) that never end a sentence
+# before a capitalised word or a number.
+_NEVER_FINAL = frozenset(
+    """
+    mr mrs ms messrs mmes dr prof gen sen sens rep reps gov govs lt col sgt capt cmdr
+    maj adm brig cpl pvt rev hon pres supt insp det atty fr vs v e.g i.e cf viz approx
+    fig figs vol vols pp nos
+    """.split()
+)
+# Abbreviations that do not end a sentence before a number ("No. 5", "Jan. 12").
+_BEFORE_NUMBER = frozenset(
+    """
+    no art ch sec para p jan feb mar apr jun jul aug sep sept oct nov dec
+    """.split()
+)
+# Abbreviations that end a sentence only when a function word follows.
+_AMBIGUOUS = frozenset(
+    """
+    inc corp co ltd llc plc bros jr sr st ave blvd rd hwy mt ft dept univ assn etc est
+    al ph.d jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur
+    thurs fri sat sun ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md
+    mass mich minn miss mo mont neb nev okla ore pa tenn tex va vt wash wis wyo
+    """.split()
+)
+
+
+def _word_before(line: str, pos: int) -> str:
+    """The casefolded word ending at ``pos`` (just before a period), bare."""
+    word = line[line.rfind(" ", 0, pos) + 1 : pos]
+    if word.isalnum():  # the common case: a plain word
+        return word.casefold()
+    if not word.isprintable():  # another kind of whitespace (or a control character)
+        parts = word.rsplit(None, 1)
+        word = parts[-1] if parts and not word[-1].isspace() else ""
+    word = word.lstrip(_OPENERS).rstrip(_CLOSERS).rstrip(".")
+    if "-" in word:
+        word = word.rsplit("-", 1)[-1]
+    return word.casefold()
+
+
+def _period_ends(line: str, pos: int, nxt: str, next_is_initial: bool) -> bool:
+    """Whether a single period at ``pos`` followed by word ``nxt`` ends a sentence."""
+    word = _word_before(line, pos)
+    if not word:
+        return True
+    if nxt[0].isdigit():
+        return not (word in _NEVER_FINAL or word in _BEFORE_NUMBER or word in _AMBIGUOUS)
+    if word in _NEVER_FINAL:
+        return False
+    if word in _AMBIGUOUS or (len(word) == 1 and word.isalpha()) or _DOTTED.fullmatch(word):
+        if next_is_initial:
+            return False
+        return nxt.casefold().replace("’", "'") in STOPWORDS
+    return True
+
+
+def _ends(line: str, m: re.Match[str]) -> bool:
+    """Whether candidate ``m`` in ``line`` ends a sentence."""
+    nxt = m.group("w")
+    if not nxt:
+        # No word follows: only a currency amount may start a sentence.
+        return line[m.end() : m.end() + 3].lstrip(_OPENERS)[:1] in ("$", "£", "€", "¥")
+    if nxt[0].islower():
+        return False
+    punct = m.group("p")
+    if punct == ".":
+        return _period_ends(line, m.start(), nxt, len(nxt) == 1 and m.group("dot") is not None)
+    if "?" in punct or "!" in punct:
+        return not (m.group("q") and _SPEECH.match(line, m.end()))
+    return True  # an ellipsis before a capitalised word
+
+
+def _split_line(line: str, base: int, out: list[Span]) -> None:
+    """Append the sentences of a stripped, break-free ``line`` starting at ``base``."""
+    head = _DATELINE.match(line) or _BULLET.match(line)
+    guard = head.end() if head is not None else 0
+    start = 0
+    for m in _CANDIDATE.finditer(line, guard):
+        if _ends(line, m):
+            out.append(Span(base + start, base + m.end("q")))
+            start = m.end()
+    out.append(Span(base + start, base + len(line)))
+
+
+def split_sentences(raw: str) -> list[Span]:
+    """Split news prose into sentences.
+
+    Spans are half-open raw offsets, in order, non-empty and stripped of
+    whitespace; only whitespace lies between and around them.
+
+    Args:
+        raw: The text as published.
+
+    Returns:
+        One span per sentence.
+
+    >>> text = 'SOMEWHERE (AP) — Mr. Ray, 52, left at 9 a.m. Friday. "We won." She smiled.'
+    >>> [s.slice(text) for s in split_sentences(text)]
+    ['SOMEWHERE (AP) — Mr. Ray, 52, left at 9 a.m. Friday.', '"We won."', 'She smiled.']
+    """
+    out: list[Span] = []
+    pos = 0
+    for line in raw.splitlines(keepends=True):
+        body = line.strip()
+        if body:
+            _split_line(body, pos + len(line) - len(line.lstrip()), out)
+        pos += len(line)
+    return out
+
+
+def split_paragraphs(raw: str) -> list[Span]:
+    """Split text into paragraphs separated by blank (whitespace-only) lines.
+
+    Spans are stripped of surrounding whitespace.
+
+    Args:
+        raw: The text.
+
+    Returns:
+        One span per paragraph, in order.
+
+    >>> text = "One line.\\nSame paragraph.\\n\\n  Next one.  "
+    >>> [p.slice(text) for p in split_paragraphs(text)]
+    ['One line.\\nSame paragraph.', 'Next one.']
+    """
+    out: list[Span] = []
+    pos = 0
+    first = -1
+    last = 0
+    for line in raw.splitlines(keepends=True):
+        content = line.rstrip()
+        if content:
+            if first < 0:
+                first = pos + len(line) - len(line.lstrip())
+            last = pos + len(content)
+        elif first >= 0:
+            out.append(Span(first, last))
+            first = -1
+        pos += len(line)
+    if first >= 0:
+        out.append(Span(first, last))
+    return out

@@ -1,0 +1,93 @@
+"""Kill the indexer mid-run: the index still opens and answers, and a rerun completes it."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from unspun.index.fingerprint import sentence_key
+from unspun.index.store import IndexReader, iter_all_articles
+from unspun.text import split_sentences, words
+
+VOCAB = (
+    "harbour ferry council budget river bridge mayor union crew night vote plan "
+    "storm farm market price school road clinic rail port court police fire "
+    "festival lantern orchard frost dock tide engine ledger quarry mill"
+).split()
+
+
+def _synthetic_corpus(path: Path, n: int) -> None:
+    """Made-up articles: random words from a small list, so no real text is needed."""
+    rng = random.Random(11)
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            sentences = [
+                " ".join(rng.choice(VOCAB) for _ in range(rng.randint(8, 16))).capitalize() + "."
+                for _ in range(rng.randint(4, 10))
+            ]
+            rec = {"id": f"syn-{i}", "title": f"Report {i}", "text": " ".join(sentences)}
+            fh.write(json.dumps(rec) + "\n")
+
+
+def _index_cmd(corpus: Path, db: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "unspun",
+        "index",
+        str(corpus),
+        "--db",
+        str(db),
+        "--workers",
+        "2",
+        "--commit-every",
+        "500",
+        "--quiet",
+    ]
+
+
+def _check_consistent(db: Path) -> int:
+    """Every stored article's sentences are found by their exact keys."""
+    with IndexReader(db) as reader:
+        count = 0
+        for art in iter_all_articles(reader):
+            count += 1
+            start, end = art.spans[0]
+            first = words(art.text[start:end])
+            key = sentence_key(first)
+            hits = reader.lookup(np.array([key], dtype=np.uint64), max_postings=10**6)
+            sids = hits[key].tolist()
+            assert art.sid0 + 1 in sids, f"{art.id}: postings missing"
+            assert len(art.spans) == len(split_sentences(art.text))
+        return count
+
+
+def test_kill_mid_run_then_rerun(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    total = 12_000
+    _synthetic_corpus(corpus, total)
+    db = tmp_path / "db"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen(_index_cmd(corpus, db), env=env, start_new_session=True)
+    # Wait for the first committed segment, then kill without warning.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(db.glob("seg-*.npy")):
+        time.sleep(0.02)
+    time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the indexer finished before it could be killed"
+    partial = _check_consistent(db)
+    assert 0 < partial < total
+    done = subprocess.run(_index_cmd(corpus, db), env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"added {total - partial}, duplicates {partial}, rejected 0"
+    assert _check_consistent(db) == total

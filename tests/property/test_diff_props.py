@@ -1,0 +1,29 @@
+"""Property tests: a diff's ops rebuild the target from the source."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unspun.align.diff import apply_ops, diff_words, edits_of, sequence_similarity
+
+word_lists = st.lists(st.sampled_from(["a", "b", "c", "said", "stated", "port", "7"]), max_size=30)
+
+
+@given(word_lists, word_lists)
+def test_apply_ops_rebuilds_target(source: list[str], target: list[str]) -> None:
+    ops = diff_words(source, target)
+    assert apply_ops(ops, source) == target
+
+
+@given(word_lists, word_lists)
+def test_edits_are_empty_only_for_equal_lists(source: list[str], target: list[str]) -> None:
+    edits = edits_of(diff_words(source, target), source, target)
+    assert (not edits) == (source == target)
+
+
+@given(word_lists, word_lists)
+def test_similarity_is_symmetric_and_bounded(a: list[str], b: list[str]) -> None:
+    s = sequence_similarity(a, b)
+    assert 0.0 <= s <= 1.0
+    assert s == sequence_similarity(b, a)

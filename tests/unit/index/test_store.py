@@ -1,0 +1,138 @@
+"""The on-disk store: round trips, stamps, locks, merges, orphans, live readers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from unspun.config import IndexParams
+from unspun.errors import IndexLockedError, ParamsMismatchError, StoreError
+from unspun.index.fingerprint import postings, sentence_key
+from unspun.index.store import IndexReader, IndexWriter, PreparedArticle
+from unspun.records import Article
+
+
+def _prepared(n: int, params: IndexParams) -> PreparedArticle:
+    title = ["story", "number", str(n)]
+    body = [
+        ["the", "ferry", "service", "number", str(n), "resumed", "on", "tuesday"],
+        ["officials", "counted", str(n * 7), "passengers", "at", "the", "quay"],
+    ]
+    text = " ".join(body[0]) + ". " + " ".join(body[1]) + "."
+    first_end = len(" ".join(body[0])) + 1
+    art = Article(
+        id=f"a{n}",
+        title=" ".join(title),
+        text=text,
+        outlet="Harbor Wire",
+        published=f"2031-03-{1 + n % 28:02d}",
+    )
+    return PreparedArticle(
+        art, ((0, first_end), (first_end + 1, len(text))), postings([title, *body], 0, params)
+    )
+
+
+def _find(reader: IndexReader, words: list[str]) -> list[tuple[int, int]]:
+    key = sentence_key(words)
+    hits = reader.lookup(np.array([key], dtype=np.uint64), max_postings=1000)
+    sids = hits.get(key, np.empty(0, np.uint64)).tolist()
+    return sorted(reader.articles_for_sids(sids).values())
+
+
+@pytest.fixture
+def params() -> IndexParams:
+    return IndexParams()
+
+
+def test_round_trip(tmp_path: Path, params: IndexParams) -> None:
+    db = tmp_path / "db"
+    with IndexWriter(db, params) as writer:
+        for n in range(5):
+            assert writer.add(_prepared(n, params))
+    with IndexReader(db) as reader:
+        assert reader.params == params
+        found = _find(reader, ["officials", "counted", "21", "passengers", "at", "the", "quay"])
+        assert len(found) == 1
+        rowid, local = found[0]
+        art = reader.article(rowid)
+        assert art is not None
+        assert art.id == "a3"
+        assert art.sentence(local) == "officials counted 21 passengers at the quay."
+        assert art.sentence(0) == "story number 3"
+        stats = reader.stats()
+        assert (stats.articles, stats.sentences, stats.outlets) == (5, 10, 1)
+
+
+def test_duplicate_ids_are_stored_once(tmp_path: Path, params: IndexParams) -> None:
+    db = tmp_path / "db"
+    with IndexWriter(db, params) as writer:
+        assert writer.add(_prepared(1, params))
+        assert not writer.add(_prepared(1, params))
+    with IndexWriter(db, params) as writer:
+        assert not writer.add(_prepared(1, params))
+    with IndexReader(db) as reader:
+        assert reader.stats().articles == 1
+
+
+def test_other_params_are_refused(tmp_path: Path, params: IndexParams) -> None:
+    db = tmp_path / "db"
+    with IndexWriter(db, params) as writer:
+        writer.add(_prepared(1, params))
+    with pytest.raises(ParamsMismatchError, match="keys_per_sentence=3"):
+        IndexWriter(db, IndexParams(keys_per_sentence=3))
+
+
+def test_second_writer_is_refused(tmp_path: Path, params: IndexParams) -> None:
+    db = tmp_path / "db"
+    with IndexWriter(db, params), pytest.raises(IndexLockedError, match="another 'unspun index'"):
+        IndexWriter(db, params)
+
+
+def test_reader_sees_articles_added_after_it_opened(tmp_path: Path, params: IndexParams) -> None:
+    db = tmp_path / "db"
+    writer = IndexWriter(db, params)
+    writer.add(_prepared(1, params))
+    writer.flush()
+    with IndexReader(db) as reader:
+        assert reader.stats().articles == 1
+        writer.add(_prepared(2, params))
+        writer.flush()
+        assert len(_find(reader, ["story", "number", "2"])) == 1
+    writer.close()
+
+
+def test_merges_keep_every_posting(tmp_path: Path, params: IndexParams) -> None:
+    db = tmp_path / "db"
+    with IndexWriter(db, params, max_segments=3) as writer:
+        for n in range(20):
+            writer.add(_prepared(n, params))
+            writer.flush()
+    with IndexReader(db) as reader:
+        assert reader.stats().segments <= 3
+        for n in range(20):
+            assert len(_find(reader, ["story", "number", str(n)])) == 1
+
+
+def test_orphan_segment_is_removed(tmp_path: Path, params: IndexParams) -> None:
+    db = tmp_path / "db"
+    with IndexWriter(db, params) as writer:
+        writer.add(_prepared(1, params))
+    orphan = db / "seg-deadbeef.npy"
+    np.save(orphan, np.arange(4, dtype=np.uint64))
+    with IndexWriter(db, params):
+        pass
+    assert not orphan.exists()
+
+
+def test_not_an_index(tmp_path: Path) -> None:
+    (tmp_path / "stuff").mkdir()
+    (tmp_path / "stuff" / "notes.txt").write_text("hello")
+    with pytest.raises(StoreError, match="not an unspun index"):
+        IndexReader(tmp_path / "stuff")
+    with pytest.raises(StoreError, match="no index here yet"):
+        IndexReader(tmp_path / "empty")
+    (tmp_path / "file.db").write_text("x")
+    with pytest.raises(StoreError, match="is a file"):
+        IndexWriter(tmp_path / "file.db", IndexParams())
