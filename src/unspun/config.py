@@ -69,6 +69,10 @@ class TraceParams:
             sentence's content words found in the other one.
         min_shared_content: Content words both sentences must share, so that short
             sentences full of function words are not matched by chance.
+        min_exact_words: A close copy (``min_close_similarity``) of at least this many
+            words counts even when it shares fewer content words (quotes such as
+            "she has to do what she has to do").
+        min_close_similarity: See ``min_exact_words``.
         holder_margin: Sources within this similarity of the best one are treated as
             holding the sentence; they are listed earliest first (the origin).
         max_postings: Fingerprints that occur more often than this are ignored as
@@ -84,6 +88,8 @@ class TraceParams:
     min_similarity: float = 0.5
     min_bag_overlap: float = 0.7
     min_shared_content: int = 3
+    min_exact_words: int = 5
+    min_close_similarity: float = 0.8
     holder_margin: float = 0.1
     max_postings: int = 5000
     max_sources: int = 10
@@ -92,7 +98,13 @@ class TraceParams:
     stitched_min_copied: float = 0.3
 
     def __post_init__(self) -> None:
-        for name in ("min_similarity", "min_bag_overlap", "holder_margin", "stitched_min_copied"):
+        for name in (
+            "min_similarity",
+            "min_close_similarity",
+            "min_bag_overlap",
+            "holder_margin",
+            "stitched_min_copied",
+        ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")

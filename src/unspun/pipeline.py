@@ -29,10 +29,8 @@ def prepare(article: Article, params: IndexParams) -> PreparedArticle:
     """Segment an article and fingerprint its title and sentences (pure)."""
     spans = split_sentences(article.text)
     sentences = [words(article.title)] + [words(article.text[s.start : s.end]) for s in spans]
-    return PreparedArticle(
-        article=article,
-        spans=tuple((s.start, s.end) for s in spans),
-        postings=postings(sentences, 0, params),
+    return PreparedArticle.build(
+        article, [(s.start, s.end) for s in spans], postings(sentences, 0, params)
     )
 
 

@@ -109,6 +109,12 @@ class _ArticleCache:
 def _score(query: Sequence[str], source: Sequence[str], params: TraceParams) -> tuple[float, bool]:
     """(similarity, is_paraphrase) of a candidate, or (0, False) when it fails."""
     seq = sequence_similarity(query, source)
+    if (
+        seq >= params.min_close_similarity
+        and min(len(query), len(source)) >= params.min_exact_words
+    ):
+        # A (near-)verbatim copy counts even when it is mostly function words.
+        return seq, False
     overlap, shared = content_overlap(query, source)
     if shared < min(params.min_shared_content, len(query), len(source)):
         return 0.0, False

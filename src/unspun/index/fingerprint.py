@@ -44,8 +44,8 @@ def word_hashes(words: Sequence[str]) -> U64:
     >>> word_hashes(["a", "a"])[0] == word_hashes(["a"])[0]
     True
     """
-    h = xxhash.xxh3_64_intdigest
-    return np.fromiter((h(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    encoded = map(str.encode, words)
+    return np.fromiter(map(xxhash.xxh3_64_intdigest, encoded), dtype=np.uint64, count=len(words))
 
 
 def sentence_key(words: Sequence[str]) -> int:
@@ -67,9 +67,15 @@ def _ngram_hashes(hashes: U64, n: int) -> U64:
     return out
 
 
-def _content_mask(words: Sequence[str], n: int) -> npt.NDArray[np.bool_]:
+def _is_stop(words: Sequence[str]) -> npt.NDArray[np.bool_]:
+    return np.fromiter(map(STOPWORDS.__contains__, words), dtype=np.bool_, count=len(words))
+
+
+def _content_mask(
+    words: Sequence[str], n: int, is_stop: npt.NDArray[np.bool_] | None = None
+) -> npt.NDArray[np.bool_]:
     """True for n-grams holding at least one word that is not a stopword."""
-    is_content = np.fromiter((w not in STOPWORDS for w in words), dtype=np.bool_, count=len(words))
+    is_content = ~(_is_stop(words) if is_stop is None else is_stop)
     count = len(words) - n + 1
     if count <= 0:
         return np.empty(0, dtype=np.bool_)
@@ -114,13 +120,12 @@ def postings(sentences: Sequence[Sequence[str]], first_sid: int, params: IndexPa
     """
     if not sentences:
         return np.empty(0, dtype=np.uint64)
-    lengths = np.fromiter((len(s) for s in sentences), dtype=np.int64, count=len(sentences))
+    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
     flat = [w for s in sentences for w in s]
-    starts = np.zeros(len(sentences), dtype=np.int64)
-    np.cumsum(lengths[:-1], out=starts[1:])
     sent_of_word = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
     hashes = word_hashes(flat)
-    exact = np.fromiter((sentence_key(s) for s in sentences), dtype=np.uint64, count=len(sentences))
+    is_stop = _is_stop(flat)
+    exact = np.fromiter(map(sentence_key, sentences), dtype=np.uint64, count=len(sentences))
     local_parts: list[npt.NDArray[np.int64]] = []
     key_parts: list[U64] = []
     long_enough = lengths >= params.min_words
@@ -130,7 +135,7 @@ def postings(sentences: Sequence[Sequence[str]], first_sid: int, params: IndexPa
             continue
         first = sent_of_word[: len(grams)]
         last = sent_of_word[n - 1 :]
-        keep = (first == last) & _content_mask(flat, n) & long_enough[first]
+        keep = (first == last) & _content_mask(flat, n, is_stop) & long_enough[first]
         local_parts.append(first[keep])
         key_parts.append(grams[keep] >> _SHIFT)
     if key_parts:

@@ -80,12 +80,32 @@ CREATE TABLE IF NOT EXISTS segments (
 class PreparedArticle:
     """An article ready to store: its sentence spans and postings numbered from 0.
 
-    Local sentence id 0 is the title; body sentence ``i`` is ``i + 1``.
+    Local sentence id 0 is the title; body sentence ``i`` is ``i + 1``. The body is
+    compressed here (in the worker that prepares it), not by the single writer.
     """
 
     article: Article
     spans: tuple[tuple[int, int], ...]
     postings: U64
+    body: bytes = b""
+
+    @classmethod
+    def build(
+        cls, article: Article, spans: Sequence[tuple[int, int]], postings: U64
+    ) -> PreparedArticle:
+        """Bundle and compress an article with its spans and postings."""
+        body = zlib.compress(article.text.encode("utf-8"), 6)
+        return cls(article, tuple(spans), postings, body)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickling small numpy arrays one by one is slow; raw bytes are not.
+        return (_rebuild_prepared, (self.article, self.spans, self.postings.tobytes(), self.body))
+
+
+def _rebuild_prepared(
+    article: Article, spans: tuple[tuple[int, int], ...], postings: bytes, body: bytes
+) -> PreparedArticle:
+    return PreparedArticle(article, spans, np.frombuffer(postings, dtype=np.uint64), body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,7 +446,7 @@ class IndexWriter:
                     sid,
                     n_sent,
                     _pack_spans(prep.spans),
-                    zlib.compress(art.text.encode("utf-8"), 6),
+                    prep.body or zlib.compress(art.text.encode("utf-8"), 6),
                     len(art.text) + len(art.title),
                 )
             )

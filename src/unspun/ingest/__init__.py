@@ -86,7 +86,8 @@ def read_path(
 
     Yields:
         The file's articles and rejected records, in file order. A file with an
-        unsupported suffix or that is not a regular file yields one ``Rejected``.
+        unsupported suffix, or that is a folder or not a regular file, yields one
+        ``Rejected``.
 
     Raises:
         InputError: ``path`` does not exist (raised on the first ``next``).
@@ -95,6 +96,9 @@ def read_path(
     check_limit(max_record_bytes)
     if not path.exists():
         raise _missing(path)
+    if path.is_dir():
+        yield Rejected(str(path), "is a folder, not a file (read folders with read_paths)")
+        return
     if not path.is_file():
         yield Rejected(str(path), "not a regular file")
         return

@@ -156,9 +156,15 @@ def _incomplete_reason(record: Any, offset: int) -> str | None:
     """Why the record just read is not a whole WARC record, or ``None`` if it is."""
     if record.format != "warc":
         return f"corrupt WARC: no WARC record at offset {offset}"
-    declared = _header(record.rec_headers, "Content-Length")
-    if record.length is None or declared is None or not declared.strip().isdigit():
-        return f"corrupt WARC: record at offset {offset} has no valid Content-Length"
+    declared = (_header(record.rec_headers, "Content-Length") or "").strip()
+    if not declared:
+        # Usually the file ends inside the record's header block.
+        return (
+            f"truncated WARC: record at offset {offset} has no Content-Length "
+            "(headers cut short or damaged)"
+        )
+    if record.length is None or not declared.isdigit():
+        return f"corrupt WARC: record at offset {offset} has an invalid Content-Length"
     missing = getattr(record.raw_stream, "limit", 0)
     if isinstance(missing, int) and missing > 0:
         return f"truncated WARC: record at offset {offset} ends {missing} bytes early"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from unspun.records import Span
 
-__all__ = ["Normalized", "normalize", "to_raw"]
+__all__ = ["IGNORABLE", "Normalized", "normalize", "to_raw"]
 
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u2036"
@@ -154,7 +154,8 @@ def normalize(raw: str) -> Normalized:
     soft hyphens, zero-width and bidi control characters; turns ``\\r\\n``,
     ``\\r`` and other line separators into ``\\n``; collapses a run of spaces to
     one space, a run of layout whitespace holding one line break to ``\\n`` and
-    one holding several to a blank line (``\\n\\n``).
+    one holding several to a blank line (``\\n\\n``). Leading and trailing
+    whitespace is collapsed the same way, not stripped.
 
     Args:
         raw: The text as published.

@@ -102,7 +102,8 @@ def _period_ends(line: str, pos: int, nxt: str, next_is_initial: bool) -> bool:
         return not (word in _NEVER_FINAL or word in _BEFORE_NUMBER or word in _AMBIGUOUS)
     if word in _NEVER_FINAL:
         return False
-    if word in _AMBIGUOUS or (len(word) == 1 and word.isalpha()) or _DOTTED.fullmatch(word):
+    initial = len(word) == 1 and word.isalpha() and word != "i"  # not the pronoun
+    if initial or word in _AMBIGUOUS or _DOTTED.fullmatch(word):
         if next_is_initial:
             return False
         return nxt.casefold().replace("’", "'") in STOPWORDS

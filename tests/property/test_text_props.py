@@ -1,0 +1,166 @@
+"""Property tests of unspun.text (normalisation map, segmentation, tokens)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unspun.records import Span
+from unspun.text import (
+    normalize,
+    split_paragraphs,
+    split_sentences,
+    to_raw,
+    tokenize,
+    words,
+)
+from unspun.text.normalize import IGNORABLE
+
+# Pieces of made-up news prose, including the awkward bits the segmenter handles.
+_WORDS = """
+    The council met said she he Ann Lee rose fell U.S. U.K. Sen. Gen. Mr. Dr. St. Jan.
+    Inc. No. vs. e.g. a.m. p.m. J. R. 3.5 $1.2 1,200 2024 percent billion . , ? ! ...
+    … " “ ” ’ ' (AP) — - – • * 1. a) ( ) don’t O'Neill BEIRUT WASHINGTON, March 3
+    (Reuters) well-known café ﬁ Ｘ
+"""
+_PIECES = [*_WORDS.split(), "e\u0301", "\u00ad", "\u200b", "\ufeff"]
+_GAPS = [" ", " ", " ", "  ", "\n", "\n\n", "\r\n", "\t", "\u00a0", "\u2003", "", "\n \n\n"]
+
+# Property tests may run on a busy machine: no per-example deadline.
+_RELAXED = settings(deadline=None)
+
+news_text = st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_GAPS)), max_size=60).map(
+    lambda pairs: "".join(p + g for p, g in pairs)
+)
+any_text = st.text(max_size=200)
+texts = st.one_of(any_text, news_text)
+
+
+def _assert_cover(text: str, spans: list[Span]) -> None:
+    pos = 0
+    for span in spans:
+        assert pos <= span.start < span.end <= len(text)
+        assert text[pos : span.start].strip() == ""
+        piece = span.slice(text)
+        assert piece == piece.strip()
+        pos = span.end
+    assert text[pos:].strip() == ""
+
+
+# --- normalize -------------------------------------------------------------------
+
+
+@given(texts)
+@_RELAXED
+def test_offsets_land_inside_raw_and_do_not_decrease(raw: str) -> None:
+    norm = normalize(raw)
+    n = len(norm.text)
+    assert len(norm.offsets) == n + 1
+    assert len(norm.ends) == n
+    assert norm.offsets[n] == len(raw)
+    for i in range(n):
+        assert 0 <= norm.offsets[i] < norm.ends[i] <= len(raw)
+    assert list(norm.offsets) == sorted(norm.offsets)
+    assert list(norm.ends) == sorted(norm.ends)
+
+
+@given(texts)
+@_RELAXED
+def test_normalize_is_idempotent(raw: str) -> None:
+    once = normalize(raw).text
+    assert normalize(once).text == once
+
+
+@given(texts)
+@_RELAXED
+def test_whole_text_maps_to_raw_minus_dropped_edges(raw: str) -> None:
+    norm = normalize(raw)
+    span = to_raw(norm, 0, len(norm.text))
+    core = raw.strip(IGNORABLE)
+    if not norm.text:
+        assert core == ""
+        assert span.start == span.end
+        return
+    lead = len(raw) - len(raw.lstrip(IGNORABLE))
+    assert span == Span(lead, lead + len(core))
+
+
+@given(texts, st.data())
+@_RELAXED
+def test_to_raw_spans_are_valid(raw: str, data: st.DataObject) -> None:
+    norm = normalize(raw)
+    n = len(norm.text)
+    start = data.draw(st.integers(0, n))
+    end = data.draw(st.integers(start, n))
+    span = to_raw(norm, start, end)
+    assert 0 <= span.start <= span.end <= len(raw)
+    if start < end:
+        # Partial expansions ("ﬁ" -> "fi") map to the whole raw character, hence "in".
+        assert norm.text[start:end].strip() in normalize(span.slice(raw)).text
+
+
+# --- sentences and paragraphs ------------------------------------------------------
+
+
+@given(texts)
+@settings(max_examples=300, deadline=None)
+def test_sentences_cover_text(raw: str) -> None:
+    spans = split_sentences(raw)
+    _assert_cover(raw, spans)
+    for span in spans:
+        assert len(span.slice(raw).splitlines()) == 1
+
+
+@given(texts)
+@_RELAXED
+def test_paragraphs_cover_text_and_hold_sentences(raw: str) -> None:
+    paras = split_paragraphs(raw)
+    _assert_cover(raw, paras)
+    for sent in split_sentences(raw):
+        assert any(p.start <= sent.start and sent.end <= p.end for p in paras)
+
+
+@given(texts)
+@_RELAXED
+def test_segmentation_is_deterministic(raw: str) -> None:
+    assert split_sentences(raw) == split_sentences(raw)
+    assert split_paragraphs(raw) == split_paragraphs(raw)
+    assert words(raw) == words(raw)
+
+
+# --- tokens ----------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().replace(",", "")
+
+
+@given(texts)
+@_RELAXED
+def test_words_equal_token_norms(raw: str) -> None:
+    assert words(raw) == [t.norm for t in tokenize(raw)]
+
+
+@given(texts)
+@_RELAXED
+def test_tokens_slice_back_to_their_norm(raw: str) -> None:
+    pos = 0
+    for tok in tokenize(raw):
+        assert pos <= tok.start < tok.end <= len(raw)
+        pos = tok.end
+        assert tok.norm
+        assert _fold(normalize(raw[tok.start : tok.end]).text) == tok.norm.replace(",", "")
+
+
+@given(texts, st.data())
+@_RELAXED
+def test_tokenize_range_equals_tokenize_of_slice(raw: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(raw)))
+    end = data.draw(st.integers(start, len(raw)))
+    inner = tokenize(raw[start:end])
+    ranged = tokenize(raw, start, end)
+    assert [(t.norm, t.start + start, t.end + start) for t in inner] == [
+        (t.norm, t.start, t.end) for t in ranged
+    ]

@@ -1,0 +1,305 @@
+"""Tests of unspun.ingest.warc: HTML pages from web archives."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from unspun.ingest.html import NO_TEXT_REASON
+from unspun.ingest.warc import read_warc
+from unspun.records import Article, Rejected
+
+STORIES = {
+    "fire": (
+        "Barn fire contained",
+        [
+            "Volunteer firefighters from Ostby contained a barn fire on the Lund farm late on "
+            "Thursday before it reached the house.",
+            "Nobody was hurt, and the farmer's forty sheep had been moved to a far pasture "
+            "earlier in the week.",
+        ],
+    ),
+    "choir": (
+        "Choir wins national title",
+        [
+            "The Ostby youth choir won the national title in the capital on Saturday, "
+            "beating nineteen other choirs in the final round.",
+            "Conductor Lena Brask said the singers had rehearsed three evenings a week "
+            "since the autumn.",
+        ],
+    ),
+    "market": (
+        "Market square repaved",
+        [
+            "Workers finished repaving the Ostby market square on Friday, two weeks after "
+            "the old cobbles were lifted.",
+            "Stallholders said the smooth new surface would make it easier to move their carts.",
+        ],
+    ),
+}
+
+
+def page(key: str, head: str = "") -> bytes:
+    """A short fictional news page for one of the stories."""
+    title, paragraphs = STORIES[key]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html><head><title>{title}</title>{head}</head><body>"
+        f"<article><h1>{title}</h1>{body}</article></body></html>"
+    ).encode()
+
+
+@dataclass(frozen=True)
+class Response:
+    """What to put in one response record."""
+
+    uri: str
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    status: str = "200 OK"
+    warc_date: str = "2024-05-20T06:00:00Z"
+    extra_headers: tuple[tuple[str, str], ...] = ()
+
+
+def write_warc(path: Path, responses: list[Response], *, gz: bool, extras: bool = False) -> None:
+    """Write an archive holding the responses (plus unrelated records if ``extras``)."""
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=gz)
+        if extras:
+            writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
+        for item in responses:
+            if extras:
+                request = StatusAndHeaders(
+                    "GET / HTTP/1.1", [("Host", "ostby.test")], protocol="HTTP/1.1"
+                )
+                writer.write_record(
+                    writer.create_warc_record(item.uri, "request", http_headers=request)
+                )
+            http = StatusAndHeaders(
+                item.status,
+                [("Content-Type", item.content_type), *item.extra_headers],
+                protocol="HTTP/1.1",
+            )
+            record = writer.create_warc_record(
+                item.uri,
+                "response",
+                payload=io.BytesIO(item.body),
+                http_headers=http,
+                warc_headers_dict={"WARC-Date": item.warc_date},
+            )
+            writer.write_record(record)
+
+
+def three_pages() -> list[Response]:
+    return [Response(f"https://ostby-tidende.test/{key}", page(key)) for key in STORIES]
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])
+def test_reads_html_responses(tmp_path: Path, gz: bool) -> None:
+    path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    write_warc(path, three_pages(), gz=gz, extras=True)
+    results = list(read_warc(path))
+    assert all(isinstance(r, Article) for r in results)
+    titles = [r.title for r in results if isinstance(r, Article)]
+    assert titles == [title for title, _ in STORIES.values()]
+    first = results[0]
+    assert isinstance(first, Article)
+    assert first.url == "https://ostby-tidende.test/fire"
+    assert first.outlet == "ostby-tidende.test"
+    assert first.text == "\n\n".join(STORIES["fire"][1])
+    assert first.published == "2024-05-20T06:00:00+00:00"
+
+
+def test_origin_is_path_at_record_offset(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc"
+    write_warc(path, three_pages(), gz=False, extras=True)
+    data = path.read_bytes()
+    offsets = []
+    for result in read_warc(path):
+        match = re.fullmatch(re.escape(str(path)) + r"@(\d+)", result.origin)
+        assert match, result.origin
+        offsets.append(int(match.group(1)))
+    assert offsets == sorted(offsets)
+    for offset in offsets:
+        record_head = data[offset : offset + 200]
+        assert record_head.startswith(b"WARC/1.0")
+        assert b"WARC-Type: response" in record_head
+
+
+def test_page_date_preferred_over_warc_date(tmp_path: Path) -> None:
+    dated = page("choir", '<meta property="article:published_time" content="2024-04-13">')
+    responses = [
+        Response("https://ostby-tidende.test/choir", dated, warc_date="2024-05-01T12:00:00Z"),
+        Response("https://ostby-tidende.test/fire", page("fire"), warc_date="2024-05-02T08:30:00Z"),
+    ]
+    path = tmp_path / "crawl.warc"
+    write_warc(path, responses, gz=False)
+    choir, fire = list(read_warc(path))
+    assert isinstance(choir, Article)
+    assert isinstance(fire, Article)
+    assert choir.published == "2024-04-13"
+    assert fire.published == "2024-05-02T08:30:00+00:00"
+
+
+def test_canonical_url_becomes_id(tmp_path: Path) -> None:
+    head = '<link rel="canonical" href="https://www.ostby-tidende.test/news/choir">'
+    responses = [Response("https://ostby-tidende.test/choir?utm=feed", page("choir", head))]
+    path = tmp_path / "crawl.warc"
+    write_warc(path, responses, gz=False)
+    (article,) = list(read_warc(path))
+    assert isinstance(article, Article)
+    assert article.id == "https://www.ostby-tidende.test/news/choir"
+    assert article.url == "https://www.ostby-tidende.test/news/choir"
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        Response("https://ostby-tidende.test/gone", page("fire"), status="404 Not Found"),
+        Response("https://ostby-tidende.test/moved", page("fire"), status="301 Moved"),
+        Response("https://ostby-tidende.test/logo.png", b"\x89PNG\r\n", content_type="image/png"),
+        Response("https://ostby-tidende.test/a.css", b"body{}", content_type="text/css"),
+        Response("https://ostby-tidende.test/feed", b"{}", content_type="application/json"),
+    ],
+    ids=["404", "301", "png", "css", "json"],
+)
+def test_other_records_skipped_silently(tmp_path: Path, response: Response) -> None:
+    path = tmp_path / "crawl.warc.gz"
+    write_warc(path, [response, three_pages()[0]], gz=True)
+    results = list(read_warc(path))
+    assert len(results) == 1
+    assert isinstance(results[0], Article)
+
+
+def test_xhtml_and_content_encoding_handled(tmp_path: Path) -> None:
+    responses = [
+        Response(
+            "https://ostby-tidende.test/choir",
+            page("choir"),
+            content_type="application/xhtml+xml",
+        ),
+        Response(
+            "https://ostby-tidende.test/fire",
+            gzip.compress(page("fire")),
+            extra_headers=(("Content-Encoding", "gzip"),),
+        ),
+    ]
+    path = tmp_path / "crawl.warc"
+    write_warc(path, responses, gz=False)
+    titles = [r.title for r in read_warc(path) if isinstance(r, Article)]
+    assert titles == ["Choir wins national title", "Barn fire contained"]
+
+
+def test_charset_from_content_type(tmp_path: Path) -> None:
+    body = page("market").replace(b"Stallholders", "Torghandlarna – stallholders".encode("cp1252"))
+    responses = [
+        Response(
+            "https://ostby-tidende.test/market",
+            body,
+            content_type="text/html; charset=windows-1252",
+        )
+    ]
+    path = tmp_path / "crawl.warc"
+    write_warc(path, responses, gz=False)
+    (article,) = list(read_warc(path))
+    assert isinstance(article, Article)
+    assert "Torghandlarna – stallholders" in article.text
+
+
+def test_html_without_text_rejected_with_offset_and_url(tmp_path: Path) -> None:
+    responses = [
+        Response("https://ostby-tidende.test/empty", b"<html><body></body></html>"),
+        three_pages()[1],
+    ]
+    path = tmp_path / "crawl.warc"
+    write_warc(path, responses, gz=False)
+    rejected, article = list(read_warc(path))
+    assert rejected == Rejected(f"{path}@0", f"{NO_TEXT_REASON} (https://ostby-tidende.test/empty)")
+    assert isinstance(article, Article)
+
+
+def test_oversized_page_rejected_and_next_read(tmp_path: Path) -> None:
+    big = page("fire").replace(b"</article>", b"<p>" + b"filler words " * 100 + b"</p></article>")
+    responses = [Response("https://ostby-tidende.test/big", big), three_pages()[2]]
+    path = tmp_path / "crawl.warc.gz"
+    write_warc(path, responses, gz=True)
+    rejected, article = list(read_warc(path, max_record_bytes=1000))
+    assert isinstance(rejected, Rejected)
+    assert rejected.reason == "record larger than 1000 bytes (limit), skipped"
+    assert isinstance(article, Article)
+
+
+def test_truncated_warc_gz_keeps_complete_records(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.warc.gz"
+    write_warc(whole, three_pages(), gz=True)
+    data = whole.read_bytes()
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(data[: len(data) - 150])
+    *articles, last = list(read_warc(path))
+    assert [a.title for a in articles if isinstance(a, Article)] == [
+        "Barn fire contained",
+        "Choir wins national title",
+    ]
+    assert isinstance(last, Rejected)
+    assert last.reason.startswith("truncated WARC")
+    assert last.origin.startswith(f"{path}@")
+
+
+@pytest.mark.parametrize(
+    ("marker", "skip"),
+    [(b"WARC/1.0\r\n", 40), (b"HTTP/1.1 200", 20), (b"<article>", 30)],
+    ids=["in-warc-headers", "in-http-headers", "in-payload"],
+)
+def test_truncated_plain_warc(tmp_path: Path, marker: bytes, skip: int) -> None:
+    whole = tmp_path / "whole.warc"
+    write_warc(whole, three_pages(), gz=False)
+    data = whole.read_bytes()
+    cut = data.rindex(marker) + skip  # inside the third record
+    path = tmp_path / "cut.warc"
+    path.write_bytes(data[:cut])
+    results = list(read_warc(path))
+    assert [type(r) for r in results] == [Article, Article, Rejected]
+    last = results[-1]
+    assert isinstance(last, Rejected)
+    assert last.reason.startswith("truncated WARC")
+
+
+def test_whole_file_gzip_is_read(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.warc"
+    write_warc(plain, three_pages(), gz=False)
+    path = tmp_path / "whole.warc.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    assert [type(r) for r in read_warc(path)] == [Article, Article, Article]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "prefix"),
+    [
+        ("junk.warc", b"<html>this is not an archive</html>\n" * 3, "corrupt WARC"),
+        ("junk.warc.gz", b"plain bytes, not gzip\n", "corrupt WARC"),
+        ("cut.warc", b"WARC/1.0\r\nWARC-Type: resp", "truncated WARC"),
+    ],
+    ids=["html-as-warc", "not-gzip", "header-only"],
+)
+def test_damaged_files_rejected_without_exception(
+    tmp_path: Path, name: str, content: bytes, prefix: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    results = list(read_warc(path))
+    assert len(results) == 1
+    assert isinstance(results[0], Rejected)
+    assert results[0].reason.startswith(prefix)
+
+
+def test_empty_file_yields_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "empty.warc"
+    path.write_bytes(b"")
+    assert list(read_warc(path)) == []
