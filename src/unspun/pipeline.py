@@ -18,7 +18,7 @@ from unspun.index.fingerprint import postings
 from unspun.index.store import IndexReader, IndexWriter, PreparedArticle
 from unspun.ingest import read_paths
 from unspun.records import Article, Rejected, TraceReport
-from unspun.text import split_sentences, words
+from unspun.text import dateline_end, split_sentences, words
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,10 @@ REJECTS_NAME = "rejects.tsv"
 
 def prepare(article: Article, params: IndexParams) -> PreparedArticle:
     """Segment an article and fingerprint its title and sentences (pure)."""
-    spans = split_sentences(article.text)
-    sentences = [words(article.title)] + [words(article.text[s.start : s.end]) for s in spans]
+    text = article.text
+    spans = split_sentences(text)
+    sentences = [words(article.title)]
+    sentences += [words(text[dateline_end(text, s.start) : s.end]) for s in spans]
     return PreparedArticle.build(
         article, [(s.start, s.end) for s in spans], postings(sentences, 0, params)
     )

@@ -40,7 +40,7 @@ from unspun.records import (
     TraceReport,
     TraceSummary,
 )
-from unspun.text import split_sentences, tokenize
+from unspun.text import Token, dateline_end, split_sentences, tokenize
 
 _CANDIDATES_PER_SENTENCE = 12
 
@@ -64,8 +64,13 @@ class _Scored:
     paraphrase: bool
 
 
+def _words(raw: str, start: int, end: int) -> list[Token]:
+    """Tokens of a sentence, without a leading dateline (copies often drop it)."""
+    return tokenize(raw, dateline_end(raw, start), end)
+
+
 def _query(index: int, raw: str, start: int, end: int) -> _Query:
-    toks = tokenize(raw, start, end)
+    toks = _words(raw, start, end)
     return _Query(
         index,
         start,
@@ -98,7 +103,7 @@ class _ArticleCache:
             else:
                 text = art.text
                 start, end = art.spans[local - 1]
-            toks = tokenize(text, start, end)
+            toks = _words(text, start, end)
             self._words[key] = (
                 tuple(t.norm for t in toks),
                 tuple(text[t.start : t.end] for t in toks),

@@ -41,7 +41,7 @@ _SHIFT = np.uint64(32)
 def word_hashes(words: Sequence[str]) -> U64:
     """Hash each word with xxh3_64.
 
-    >>> word_hashes(["a", "a"])[0] == word_hashes(["a"])[0]
+    >>> bool(word_hashes(["a", "a"])[0] == word_hashes(["a"])[0])
     True
     """
     encoded = map(str.encode, words)

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from unspun.align.diff import diff_words
 from unspun.records import TracedSentence, TraceReport
-from unspun.text import tokenize
+from unspun.text import dateline_end, tokenize
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
@@ -23,8 +23,8 @@ _VERDICT_STYLE = {
 def _inline_diff(sentence: TracedSentence) -> Text:
     """The traced sentence as printed, with source words struck before what replaced them."""
     origin = sentence.sources[0]
-    src_toks = tokenize(origin.sentence)
-    dst_toks = tokenize(sentence.text)
+    src_toks = tokenize(origin.sentence, dateline_end(origin.sentence))
+    dst_toks = tokenize(sentence.text, dateline_end(sentence.text))
     ops = diff_words([t.norm for t in src_toks], [t.norm for t in dst_toks])
     out = Text()
     cursor = 0  # position in the traced sentence printed so far

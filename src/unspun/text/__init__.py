@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from unspun.text.dateline import dateline_end
 from unspun.text.normalize import Normalized, normalize, to_raw
 from unspun.text.sentences import split_paragraphs, split_sentences
 from unspun.text.tokens import STOPWORDS, Token, is_stopword, tokenize, words
@@ -10,6 +11,7 @@ __all__ = [
     "STOPWORDS",
     "Normalized",
     "Token",
+    "dateline_end",
     "is_stopword",
     "normalize",
     "split_paragraphs",

@@ -7,7 +7,8 @@ words and are not tokens. Invisible characters that :func:`~unspun.text.normaliz
 drops (soft hyphens, zero-width spaces) do not split a word either.
 
 A token's ``norm`` is NFKC-normalised and casefolded, with invisible characters
-removed, curly apostrophes made straight and thousands separators dropped.
+removed, curly apostrophes made straight and thousands separators dropped. A percent
+sign is a token of its own whose norm is ``percent`` (spinners swap the two forms).
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def _mark_class() -> str:
 
 _JOINERS = _mark_class() + "".join(f"\\u{ord(c):04x}" for c in IGNORABLE)
 _PIECE = rf"[^\W_]+(?:[{_JOINERS}]+[^\W_]*)*"
-_WORD = re.compile(rf"{_PIECE}(?:(?:['’]|(?<=\d)[.,](?=\d)){_PIECE})*")
+# "%" is a word of its own ("percent"), so "5%" and "5 percent" read the same.
+_WORD = re.compile(rf"{_PIECE}(?:(?:['’]|(?<=\d)[.,](?=\d)){_PIECE})*|[%％]")
 # A number with thousands separators, as a whole word of the NUL-joined norms.
 _THOUSANDS = re.compile(r"(?<![^\x00])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![^\x00])")
 _DROP = str.maketrans({**dict.fromkeys(IGNORABLE, None), "’": "'"})
@@ -71,7 +73,10 @@ def _norms(raw_words: list[str]) -> list[str]:
         joined = unicodedata.normalize("NFKC", joined.translate(_DROP)).casefold()
     if "," in joined:
         joined = _THOUSANDS.sub(_no_commas, joined)
-    return joined.split("\x00")
+    out = joined.split("\x00")
+    if "%" in joined:
+        out = ["percent" if w == "%" else w for w in out]
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ WORD_CASES: list[tuple[str, str, list[str]]] = [
     ("zero-width-inside", "foot\u200bball", ["football"]),
     ("fullwidth", "ＡＢＣ １２３", ["abc", "123"]),
     ("underscore-splits", "snake_case", ["snake", "case"]),
-    ("percent-sign", "5% rise", ["5", "rise"]),
+    ("percent-sign", "5% rise", ["5", "percent", "rise"]),
     ("empty", "", []),
     ("only-punctuation", "... -- !?", []),
 ]

@@ -1,0 +1,168 @@
+"""`unspun trace` and `unspun demo`: the JSON contract, input kinds, errors, ground truth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.fiction import FICTION
+from unspun.cli import main
+from unspun.demo import CORPUS, STITCHED, TRUTH
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(tmp_path: Path, fiction_jsonl: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "db"
+    assert _run(capsys, "index", str(fiction_jsonl), "--db", str(path), "--workers", "1")[0] == 0
+    return path
+
+
+COPY_TEXT = (
+    "Ferry crews in Port Alder walked out on Friday after talks over new rosters broke down, "
+    "stranding about 3,000 commuters.\n\n"
+    "The crews' union stated the operator wanted to cut rest breaks on the night crossings.\n\n"
+    "Apple growers in the Verrin valley said a late frost had destroyed up to a third of this "
+    "year's blossom.\n\n"
+    "Nobody on the quay wanted to talk about the weather."
+)
+
+SENTENCE_KEYS = {"index", "start", "end", "text", "verdict", "sources"}
+SOURCE_KEYS = {"id", "url", "outlet", "published", "sentence", "similarity", "edits"}
+
+
+def _check_contract(report: dict[str, object]) -> None:
+    assert {"title", "headline_source", "sentences", "sources", "summary"} <= set(report)
+    assert isinstance(report["sentences"], list)
+    for sent in report["sentences"]:
+        assert set(sent) >= SENTENCE_KEYS
+        assert sent["verdict"] in {"copied", "edited", "paraphrased", "original"}
+        assert (sent["verdict"] == "original") == (sent["sources"] == [])
+        for src in sent["sources"]:
+            assert set(src) >= SOURCE_KEYS
+            assert 0.0 < src["similarity"] <= 1.0
+            for edit in src["edits"]:
+                assert set(edit) == {"from", "to"}
+    for src in report["sources"]:  # type: ignore[attr-defined]
+        assert {"id", "outlet", "published", "sentences", "coverage"} <= set(src)
+    summary = report["summary"]
+    assert isinstance(summary, dict)
+    assert {
+        "stitched",
+        "source_count",
+        "copied_fraction",
+        "edited_sentences",
+        "substitutions",
+    } <= set(summary)
+
+
+@pytest.mark.parametrize("kind", ["txt", "json", "html"], ids=["txt", "json", "html"])
+def test_trace_json_contract_and_answers(
+    kind: str, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    title = "Commuters stranded as ferry crews walk out"
+    if kind == "txt":
+        path = tmp_path / "story.txt"
+        path.write_text(f"{title}\n\n{COPY_TEXT}\n", encoding="utf-8")
+    elif kind == "json":
+        path = tmp_path / "story.json"
+        path.write_text(json.dumps({"title": title, "text": COPY_TEXT}), encoding="utf-8")
+    else:
+        paras = "".join(f"<p>{p}</p>" for p in COPY_TEXT.split("\n\n"))
+        path = tmp_path / "story.html"
+        path.write_text(
+            f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"{paras}</article></body></html>",
+            encoding="utf-8",
+        )
+    code, out, err = _run(capsys, "trace", str(path), "--db", str(db), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    _check_contract(report)
+    verdicts = [s["verdict"] for s in report["sentences"]]
+    assert verdicts == ["copied", "edited", "copied", "original"]
+    first = report["sentences"][0]
+    # Held by the wire story and by the later copy: the earlier one is the origin.
+    assert [s["id"] for s in first["sources"]][:2] == ["tw-1", "bg-7"]
+    assert report["sentences"][1]["sources"][0]["edits"] == [{"from": "said", "to": "stated"}]
+    assert report["sentences"][2]["sources"][0]["id"] == "tw-2"
+    assert report["summary"]["stitched"] is True
+    assert report["summary"]["source_count"] == 2
+    assert report["summary"]["substitutions"] == [{"from": "said", "to": "stated", "count": 1}]
+
+
+def test_trace_terminal_output(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text(f"A headline\n\n{COPY_TEXT}\n", encoding="utf-8")
+    code, out, _ = _run(capsys, "trace", str(path), "--db", str(db))
+    assert code == 0
+    assert "Tidewater Wire" in out
+    assert "STITCHED" in out
+    assert "said -> stated" in out
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("missing-file", "no such file or directory"),
+        ("no-index", "no index here"),
+        ("empty-text", "text"),
+        ("two-records", "holds 2 articles"),
+    ],
+    ids=["missing-file", "no-index", "empty-text", "two-records"],
+)
+def test_trace_errors(
+    setup: str, message: str, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text("Title\n\nSome body text about ferries.\n")
+    use_db = db
+    if setup == "missing-file":
+        path = tmp_path / "nope.txt"
+    elif setup == "no-index":
+        use_db = tmp_path / "nowhere.db"
+    elif setup == "empty-text":
+        path = tmp_path / "empty.json"
+        path.write_text(json.dumps({"title": "t", "text": "  "}))
+    else:
+        path = tmp_path / "two.json"
+        path.write_text(json.dumps(FICTION[:2]))
+    code, out, err = _run(capsys, "trace", str(path), "--db", str(use_db))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("unspun: error: ")
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_demo_matches_its_ground_truth(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "demo", "--json")
+    assert code == 0
+    report = json.loads(out)
+    _check_contract(report)
+    truth = json.loads(TRUTH.read_text(encoding="utf-8"))
+    assert report["headline_source"]["id"] == truth["headline_source"]
+    by_text = {s["text"].strip(): s for s in report["sentences"]}
+    for item in truth["sentences"]:
+        traced = by_text[item["text"].strip()]
+        if item["spin"] == "original":
+            assert traced["verdict"] == "original", item["text"]
+            continue
+        assert traced["sources"], item["text"]
+        assert traced["sources"][0]["id"] in item["sources"], item["text"]
+        if item["spin"] == "verbatim":
+            assert traced["verdict"] == "copied", item["text"]
+        elif item["spin"] == "spun":
+            assert traced["verdict"] == "edited", item["text"]
+    assert report["summary"]["stitched"] is True
+    assert report["summary"]["source_count"] >= 4
+    assert CORPUS.exists() and STITCHED.exists()
