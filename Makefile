@@ -38,7 +38,7 @@ unit: install-dev
 test: lint typecheck unit
 
 bench: install-dev
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.store_designs
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

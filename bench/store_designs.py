@@ -49,7 +49,10 @@ def load(limit: int) -> list[Article]:
 
 
 def size_of(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    """Bytes of a folder's files, or of a file and its SQLite companions (-wal, -shm)."""
+    if path.is_dir():
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return sum(f.stat().st_size for f in path.parent.glob(path.name + "*"))
 
 
 def design_a(prepared: list[PreparedArticle], root: Path) -> tuple[float, sqlite3.Connection]:
@@ -80,6 +83,7 @@ def design_a(prepared: list[PreparedArticle], root: Path) -> tuple[float, sqlite
         )
         sid += len(prep.spans) + 1
     conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return time.perf_counter() - t0, conn
 
 

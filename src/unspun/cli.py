@@ -169,7 +169,8 @@ def _print_report(report: object, *, as_json: bool) -> None:
         sys.stdout.write(orjson.dumps(trace_to_dict(report), option=orjson.OPT_INDENT_2).decode())
         sys.stdout.write("\n")
     else:
-        _console().print(render_trace(report))
+        console = _console()
+        console.print(render_trace(report, plain=not console.is_terminal or console.no_color))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -45,7 +45,7 @@ from unspun.records import Article
 
 logger = logging.getLogger(__name__)
 
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 META_NAME = "meta.sqlite"
 LOCK_NAME = "write.lock"
 U64 = npt.NDArray[np.uint64]
@@ -145,13 +145,35 @@ class IndexStats:
     bytes_on_disk: int
 
 
-def _pack_spans(spans: Sequence[tuple[int, int]]) -> bytes:
-    return np.asarray(spans, dtype="<u4").reshape(-1).tobytes()
+def pack_spans(spans: Sequence[tuple[int, int]]) -> bytes:
+    """Sentence spans as bytes: a 1-byte width tag, then (gap, length) pairs.
+
+    Each pair is the distance from the previous span's end to this start, and this
+    span's length, as little-endian uint16 (tag ``2``) or, when any value exceeds
+    65,535, uint32 (tag ``4``). Spans must be sorted and must not overlap.
+
+    >>> unpack_spans(pack_spans([(0, 5), (6, 20), (22, 22)]))
+    ((0, 5), (6, 20), (22, 22))
+    """
+    flat = np.asarray(spans, dtype=np.int64).reshape(-1)
+    if not len(flat):
+        return b"\x02"
+    prev_end = np.concatenate([[0], flat[1::2][:-1]])
+    pairs = np.empty_like(flat)
+    pairs[0::2] = flat[0::2] - prev_end
+    pairs[1::2] = flat[1::2] - flat[0::2]
+    if pairs.min() < 0:
+        raise ValueError("spans must be sorted and must not overlap")
+    width = 2 if pairs.max() <= 0xFFFF else 4
+    return bytes([width]) + pairs.astype(f"<u{width}").tobytes()
 
 
-def _unpack_spans(blob: bytes) -> tuple[tuple[int, int], ...]:
-    flat = np.frombuffer(blob, dtype="<u4")
-    return tuple((int(flat[i]), int(flat[i + 1])) for i in range(0, len(flat), 2))
+def unpack_spans(blob: bytes) -> tuple[tuple[int, int], ...]:
+    """Inverse of :func:`pack_spans`."""
+    pairs = np.frombuffer(blob, dtype=f"<u{blob[0]}", offset=1).astype(np.int64)
+    starts = np.cumsum(pairs)[0::2]
+    ends = starts + pairs[1::2]
+    return tuple(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
 def _connect(db_file: Path) -> sqlite3.Connection:
@@ -325,7 +347,7 @@ def _stored(row: tuple[object, ...]) -> StoredArticle:
         published=None if row[5] is None else str(row[5]),
         sid0=int(str(row[6])),
         text=zlib.decompress(body).decode("utf-8"),
-        spans=_unpack_spans(spans),
+        spans=unpack_spans(spans),
     )
 
 
@@ -445,7 +467,7 @@ class IndexWriter:
                     art.published,
                     sid,
                     n_sent,
-                    _pack_spans(prep.spans),
+                    pack_spans(prep.spans),
                     prep.body or zlib.compress(art.text.encode("utf-8"), 6),
                     len(art.text) + len(art.title),
                 )

@@ -20,8 +20,13 @@ _VERDICT_STYLE = {
 }
 
 
-def _inline_diff(sentence: TracedSentence) -> Text:
-    """The traced sentence as printed, with source words struck before what replaced them."""
+def _inline_diff(sentence: TracedSentence, *, plain: bool = False) -> Text:
+    """The traced sentence as printed, with source words struck before what replaced them.
+
+    With ``plain``, changes are also marked in text (``[-old-]{+new+}``, as wdiff does),
+    for output that loses colours (a pipe, a file, a screen reader).
+    """
+    old_open, old_close, new_open, new_close = ("[-", "-]", "{+", "+}") if plain else ("",) * 4
     origin = sentence.sources[0]
     src_toks = tokenize(origin.sentence, dateline_end(origin.sentence))
     dst_toks = tokenize(sentence.text, dateline_end(sentence.text))
@@ -42,18 +47,26 @@ def _inline_diff(sentence: TracedSentence) -> Text:
             out.append(" ")
         if op.src_end > op.src_start:
             s_first, s_last = src_toks[op.src_start], src_toks[op.src_end - 1]
-            out.append(origin.sentence[s_first.start : s_last.end], style="strike red")
+            struck = origin.sentence[s_first.start : s_last.end]
+            out.append(f"{old_open}{struck}{old_close}", style="strike red")
             out.append(" " if op.dst_end > op.dst_start else "")
         if op.dst_end > op.dst_start:
             end = dst_toks[op.dst_end - 1].end
-            out.append(sentence.text[cursor:end], style="bold green underline")
+            out.append(
+                f"{new_open}{sentence.text[cursor:end]}{new_close}", style="bold green underline"
+            )
             cursor = end
     out.append(sentence.text[cursor:])
     return out
 
 
-def render_trace(report: TraceReport) -> RenderableType:
-    """Sentences coloured by origin source, edits inline, then the sources table."""
+def render_trace(report: TraceReport, *, plain: bool = False) -> RenderableType:
+    """Sentences coloured by origin source, edits inline, then the sources table.
+
+    Args:
+        report: The trace to show.
+        plain: Mark edits with ``[-old-]{+new+}`` too, for output without colours.
+    """
     colour = {s.article_id: PALETTE[i % len(PALETTE)] for i, s in enumerate(report.sources)}
     number = {s.article_id: i + 1 for i, s in enumerate(report.sources)}
     parts: list[RenderableType] = []
@@ -76,7 +89,7 @@ def render_trace(report: TraceReport) -> RenderableType:
             line.append(f"[{number[aid]}] ", style=f"bold {colour[aid]}")
             line.append(f"{s.verdict:<11} ", style=_VERDICT_STYLE[s.verdict])
             if s.verdict == "edited":
-                line.append_text(_inline_diff(s))
+                line.append_text(_inline_diff(s, plain=plain))
             else:
                 line.append(s.text, style=colour[aid])
         else:
