@@ -78,6 +78,9 @@ class TraceParams:
         max_postings: Fingerprints that occur more often than this are ignored as
             too common to be evidence.
         max_sources: Most sources listed per sentence.
+        candidates: Indexed sentences verified per traced sentence, best ranked first.
+        deep_candidates: How far down the ranking to look for a sentence whose first
+            ``candidates`` all failed (heavily spun sentences share few keys).
         rescue_articles: Candidate articles whose every sentence is compared with the
             traced sentences that found no direct match.
         stitched_min_sources: An article is called stitched when at least this many
@@ -93,6 +96,8 @@ class TraceParams:
     holder_margin: float = 0.1
     max_postings: int = 5000
     max_sources: int = 10
+    candidates: int = 12
+    deep_candidates: int = 60
     rescue_articles: int = 8
     stitched_min_sources: int = 2
     stitched_min_copied: float = 0.3

@@ -80,7 +80,8 @@ def _write_warc(path: Path, *, truncate: bool) -> None:
         )
         writer.write_record(rec)
     data = buf.getvalue()
-    path.write_bytes(data[: len(data) * 2 // 3] if truncate else data)
+    # Cut inside the last record (a cut between gzip members leaves a valid archive).
+    path.write_bytes(data[: len(data) - 120] if truncate else data)
 
 
 BAD_CASES = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -148,13 +149,44 @@ def test_buzzfeed_lightly_edited_copies_are_traced(
     assert found / expected >= 0.97, (found, expected)
 
 
+@pytest.fixture(scope="module")
+def reuters(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Article], Path]:
+    """All of Reuters-21578, indexed."""
+    arts = list(_articles(shared_data("reuters21578") / "articles.jsonl.gz"))
+    db = tmp_path_factory.mktemp("reuters") / "db"
+    _build(arts, db)
+    return arts, db
+
+
+@pytest.mark.data
+def test_reuters_sentences_with_a_third_of_words_swapped_are_found(
+    reuters: tuple[list[Article], Path],
+) -> None:
+    """Single-sentence queries (no neighbours to help): a third of the words, at random
+    positions, replaced by words drawn from other Reuters sentences."""
+    arts, db = reuters
+    held = _holders(arts)
+    rng = random.Random(2026)
+    vocabulary = sorted({w for a in arts[:2000] for s in _sentences(a) for w in s if w.isalpha()})
+    sample = rng.sample([s for s in held if len(s) >= 12], 300)
+    found = 0
+    with IndexReader(db) as reader:
+        tracer = Tracer(reader)
+        for sent in sample:
+            swap = set(rng.sample(range(len(sent)), len(sent) // 3))
+            spun = [rng.choice(vocabulary) if i in swap else w for i, w in enumerate(sent)]
+            report = tracer.trace(Article(id="q", title="", text=" ".join(spun) + "."))
+            sources = report.sentences[0].sources if report.sentences else ()
+            if sources and sources[0].article_id in held[sent]:
+                found += 1
+    assert found / len(sample) >= 0.95, found
+
+
 @pytest.mark.data
 def test_reuters_updates_are_traced_to_the_earliest_version(
-    tmp_path: Path,
+    reuters: tuple[list[Article], Path],
 ) -> None:
-    arts = list(_articles(shared_data("reuters21578") / "articles.jsonl.gz"))
-    db = tmp_path / "db"
-    _build(arts, db)
+    arts, db = reuters
     held = _holders(arts)
     date = {a.id: a.published or "9999" for a in arts}
     # Later articles that repeat at least three sentences of an earlier one.

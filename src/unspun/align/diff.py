@@ -8,7 +8,7 @@ the ops alone, given the source words, rebuild the traced sentence.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
@@ -111,6 +111,15 @@ def sequence_similarity(a: Sequence[str], b: Sequence[str]) -> float:
     if not a and not b:
         return 1.0
     return float(Indel.normalized_similarity(list(a), list(b)))
+
+
+def content_words(words: Iterable[str]) -> frozenset[str]:
+    """The distinct words of a sentence that are not stopwords.
+
+    >>> sorted(content_words(["the", "strike", "ended", "the", "strike"]))
+    ['ended', 'strike']
+    """
+    return frozenset(w for w in words if w not in STOPWORDS)
 
 
 def content_overlap(a: Sequence[str], b: Sequence[str]) -> tuple[float, int]:

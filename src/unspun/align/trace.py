@@ -15,18 +15,15 @@ Stages, each small and testable:
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from unspun.align.diff import (
-    content_overlap,
-    diff_words,
-    edits_of,
-    sequence_similarity,
-)
+from unspun.align.diff import content_words, diff_words, edits_of, sequence_similarity
 from unspun.config import TraceParams
 from unspun.index.fingerprint import query_keys
 from unspun.index.store import IndexReader, StoredArticle
@@ -40,9 +37,7 @@ from unspun.records import (
     TraceReport,
     TraceSummary,
 )
-from unspun.text import Token, dateline_end, split_sentences, tokenize
-
-_CANDIDATES_PER_SENTENCE = 12
+from unspun.text import Token, dateline_end, split_sentences, tokenize, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +48,7 @@ class _Query:
     text: str
     norms: tuple[str, ...]
     display: tuple[str, ...]
+    content: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +56,6 @@ class _Scored:
     rowid: int
     local: int
     similarity: float
-    sequence: float
-    paraphrase: bool
 
 
 def _words(raw: str, start: int, end: int) -> list[Token]:
@@ -78,6 +72,7 @@ def _query(index: int, raw: str, start: int, end: int) -> _Query:
         raw[start:end],
         tuple(t.norm for t in toks),
         tuple(raw[t.start : t.end] for t in toks),
+        content_words(t.norm for t in toks),
     )
 
 
@@ -87,47 +82,91 @@ class _ArticleCache:
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
         self.articles: dict[int, StoredArticle] = {}
-        self._words: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._words: dict[tuple[int, int], tuple[list[str], frozenset[str]]] = {}
 
     def load(self, rowids: Sequence[int]) -> None:
         missing = [r for r in rowids if r not in self.articles]
         self.articles.update(self.reader.articles(missing))
 
-    def words(self, rowid: int, local: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(normalised words, displayed words) of a stored sentence."""
+    def _bounds(self, rowid: int, local: int) -> tuple[str, int, int]:
+        art = self.articles[rowid]
+        if local == 0:
+            return art.title, 0, len(art.title)
+        start, end = art.spans[local - 1]
+        return art.text, dateline_end(art.text, start), end
+
+    def words(self, rowid: int, local: int) -> tuple[list[str], frozenset[str]]:
+        """Normalised words (dateline left out) and content words of a stored sentence."""
         key = (rowid, local)
-        if key not in self._words:
-            art = self.articles[rowid]
-            if local == 0:
-                text, start, end = art.title, 0, len(art.title)
-            else:
-                text = art.text
-                start, end = art.spans[local - 1]
-            toks = _words(text, start, end)
-            self._words[key] = (
-                tuple(t.norm for t in toks),
-                tuple(text[t.start : t.end] for t in toks),
-            )
-        return self._words[key]
+        cached = self._words.get(key)
+        if cached is None:
+            text, start, end = self._bounds(rowid, local)
+            norms = words(text[start:end])
+            cached = self._words[key] = (norms, content_words(norms))
+        return cached
+
+    def display(self, rowid: int, local: int) -> tuple[list[str], list[str]]:
+        """(normalised words, words as printed) of a stored sentence."""
+        text, start, end = self._bounds(rowid, local)
+        toks = tokenize(text, start, end)
+        return [t.norm for t in toks], [text[t.start : t.end] for t in toks]
 
 
-def _score(query: Sequence[str], source: Sequence[str], params: TraceParams) -> tuple[float, bool]:
-    """(similarity, is_paraphrase) of a candidate, or (0, False) when it fails."""
-    seq = sequence_similarity(query, source)
-    if (
-        seq >= params.min_close_similarity
-        and min(len(query), len(source)) >= params.min_exact_words
-    ):
+def _score(
+    query: _Query, source: Sequence[str], content: frozenset[str], params: TraceParams
+) -> float:
+    """Similarity of a candidate in (0, 1], or 0 when it is not a source.
+
+    Word-sequence similarity decides; content-word overlap rescues reordered clauses
+    (scored at most ``min_similarity``, so true sequence matches rank first).
+    """
+    seq = sequence_similarity(query.norms, source)
+    shorter = min(len(query.norms), len(source))
+    if seq >= params.min_close_similarity and shorter >= params.min_exact_words:
         # A (near-)verbatim copy counts even when it is mostly function words.
-        return seq, False
-    overlap, shared = content_overlap(query, source)
-    if shared < min(params.min_shared_content, len(query), len(source)):
-        return 0.0, False
+        return seq
+    shared = len(query.content & content)
+    if shared < min(params.min_shared_content, shorter):
+        return 0.0
     if seq >= params.min_similarity:
-        return seq, False
-    if overlap >= params.min_bag_overlap and shared >= params.min_shared_content + 1:
-        return max(seq, overlap * params.min_similarity), True
-    return 0.0, False
+        return seq
+    smaller = min(len(query.content), len(content))
+    if shared >= params.min_shared_content + 1 and shared >= params.min_bag_overlap * smaller:
+        return max(seq, shared / smaller * params.min_similarity)
+    return 0.0
+
+
+def _strongest(ranked: list[tuple[int, float]], limit: int) -> list[tuple[int, float]]:
+    """The head of a ranking: at most ``limit``, none under a quarter of the best weight.
+
+    When a sentence has clear sources, weak chance matches are not worth verifying.
+    """
+    if not ranked:
+        return []
+    floor = ranked[0][1] / 4
+    return [c for c in ranked[:limit] if c[1] >= floor]
+
+
+def _rank(
+    keys: Sequence[int], hits: dict[int, npt.NDArray[np.uint64]], limit: int
+) -> list[tuple[int, float]]:
+    """Candidate sentence ids with their weights, best first.
+
+    Each shared key is a vote weighted by how rare the key is (``1 / (1 + log2 df)``),
+    so a rare name or number counts for more than a common phrase.
+    """
+    runs = [hits[k] for k in keys if k in hits]
+    if not runs:
+        return []
+    sids = np.concatenate(runs)
+    weights = np.repeat(
+        np.array([1.0 / (1.0 + math.log2(len(r))) for r in runs]), [len(r) for r in runs]
+    )
+    unique, inverse = np.unique(sids, return_inverse=True)
+    totals = np.bincount(inverse, weights=weights)
+    # Highest weight first; ties go to the lower sentence id, so results are stable.
+    order = np.lexsort((unique, -totals))[:limit]
+    return [(int(unique[i]), float(totals[i])) for i in order]
 
 
 class Tracer:
@@ -154,32 +193,20 @@ class Tracer:
             np.concatenate(keys_of) if keys_of else np.empty(0, np.uint64),
             max_postings=params.max_postings,
         )
-        votes: list[Counter[int]] = []
-        for keys in keys_of:
-            counter: Counter[int] = Counter()
-            for key in keys.tolist():
-                sids = hits.get(key)
-                if sids is not None:
-                    counter.update(sids.tolist())
-            votes.append(counter)
-        top = [[sid for sid, _ in c.most_common(_CANDIDATES_PER_SENTENCE)] for c in votes]
-        where = self.reader.articles_for_sids([sid for t in top for sid in t])
         cache = _ArticleCache(self.reader)
-        cache.load([rowid for rowid, _ in where.values()])
-
-        scored: list[list[_Scored]] = []
-        for q, cands in zip(all_q, top, strict=True):
-            found: list[_Scored] = []
-            for sid in cands:
-                if sid not in where:
-                    continue
-                rowid, local = where[sid]
-                norms, _ = cache.words(rowid, local)
-                sim, para = _score(q.norms, norms, params)
-                if sim > 0:
-                    seq = sequence_similarity(q.norms, norms)
-                    found.append(_Scored(rowid, local, sim, seq, para))
-            scored.append(found)
+        # First the strongest candidates of every sentence; then, for sentences that
+        # found nothing (heavily spun, or original), a deeper look down their ranking.
+        ranked = [_rank(keys.tolist(), hits, params.deep_candidates) for keys in keys_of]
+        first = [_strongest(r, params.candidates) for r in ranked]
+        scored = self._verify(all_q, [[sid for sid, _ in f] for f in first], cache)
+        deeper = [
+            [sid for sid, _ in r[len(f) :]]
+            if not found and len(q.norms) >= params.min_exact_words
+            else []
+            for q, r, f, found in zip(all_q, ranked, first, scored, strict=True)
+        ]
+        for found, more in zip(scored, self._verify(all_q, deeper, cache), strict=True):
+            found.extend(more)
 
         self._rescue(queries, scored, cache)
         traced = [self._sentence(q, s, cache) for q, s in zip(queries, scored, strict=False)]
@@ -187,6 +214,26 @@ class Tracer:
         if title_q is not None:
             headline = self._headline(title_q, scored[-1], cache)
         return _report(article.title, traced, headline, cache, params)
+
+    def _verify(
+        self, queries: Sequence[_Query], candidates: Sequence[Sequence[int]], cache: _ArticleCache
+    ) -> list[list[_Scored]]:
+        """Score each query's candidate sentence ids; keep those that pass."""
+        where = self.reader.articles_for_sids([sid for c in candidates for sid in c])
+        cache.load([rowid for rowid, _ in where.values()])
+        scored: list[list[_Scored]] = []
+        for q, cands in zip(queries, candidates, strict=True):
+            found: list[_Scored] = []
+            for sid in cands:
+                if sid not in where:
+                    continue
+                rowid, local = where[sid]
+                norms, content = cache.words(rowid, local)
+                sim = _score(q, norms, content, self.params)
+                if sim > 0:
+                    found.append(_Scored(rowid, local, sim))
+            scored.append(found)
+        return scored
 
     def _rescue(
         self, queries: Sequence[_Query], scored: list[list[_Scored]], cache: _ArticleCache
@@ -199,16 +246,15 @@ class Tracer:
         if not rowids:
             return
         for q, found in zip(queries, scored, strict=False):
-            if found or len(q.norms) < self.params.min_shared_content:
+            if found or len(q.norms) < self.params.min_exact_words:
                 continue
             for rowid in rowids:
                 art = cache.articles[rowid]
                 for local in range(1, len(art.spans) + 1):
-                    norms, _ = cache.words(rowid, local)
-                    sim, para = _score(q.norms, norms, self.params)
+                    norms, content = cache.words(rowid, local)
+                    sim = _score(q, norms, content, self.params)
                     if sim > 0:
-                        seq = sequence_similarity(q.norms, norms)
-                        found.append(_Scored(rowid, local, sim, seq, para))
+                        found.append(_Scored(rowid, local, sim))
 
     def _ordered(self, found: Sequence[_Scored], cache: _ArticleCache) -> list[_Scored]:
         """Best match per article; holders earliest first, then the rest by similarity."""
@@ -237,18 +283,13 @@ class Tracer:
         if not ordered:
             return TracedSentence(q.index, q.start, q.end, q.text, "original")
         sources = tuple(self._match(q, s, cache) for s in ordered)
-        origin = ordered[0]
-        if origin.paraphrase:
-            verdict = "paraphrased"
-        elif not sources[0].edits:
-            verdict = "copied"
-        else:
-            verdict = "edited"
+        # "paraphrased" is left to a semantic stage; lexical matches are copies or edits.
+        verdict = "edited" if sources[0].edits else "copied"
         return TracedSentence(q.index, q.start, q.end, q.text, verdict, sources)
 
     def _match(self, q: _Query, s: _Scored, cache: _ArticleCache) -> SourceMatch:
         art = cache.articles[s.rowid]
-        norms, display = cache.words(s.rowid, s.local)
+        norms, display = cache.display(s.rowid, s.local)
         # Diff the normalised words, show the words as printed.
         edits = edits_of(diff_words(norms, q.norms), display, q.display)
         return SourceMatch(

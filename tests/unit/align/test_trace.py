@@ -1,0 +1,107 @@
+"""The tracer on a small index of fictional articles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fiction import FICTION
+from unspun.align.trace import Tracer
+from unspun.config import IndexParams
+from unspun.index.store import IndexReader, IndexWriter
+from unspun.ingest.records import article_from_mapping
+from unspun.pipeline import prepare
+from unspun.records import Article
+
+EXTRA = [
+    # A later, undated copy and an earlier copy of the frost story, to test ordering.
+    {**FICTION[2], "id": "undated-copy", "date": None, "source": "Hill Post"},
+    {**FICTION[2], "id": "early-copy", "date": "2032-05-01", "source": "Vale Times"},
+]
+
+
+def _article(obj: dict[str, object]) -> Article:
+    item = article_from_mapping(obj, origin="test")
+    assert isinstance(item, Article)
+    return item
+
+
+@pytest.fixture
+def tracer(tmp_path: Path) -> Iterator[Tracer]:
+    params = IndexParams()
+    with IndexWriter(tmp_path / "db", params) as writer:
+        for obj in [*FICTION, *EXTRA]:
+            writer.add(prepare(_article(obj), params))
+    with IndexReader(tmp_path / "db") as reader:
+        yield Tracer(reader)
+
+
+def _trace(tracer: Tracer, text: str, title: str = "") -> list[tuple[str, list[str]]]:
+    report = tracer.trace(Article(id="q", title=title, text=text))
+    return [(s.verdict, [m.article_id for m in s.sources]) for s in report.sentences]
+
+
+def test_holders_are_listed_earliest_first_undated_last(tracer: Tracer) -> None:
+    text = "The regional growers' association estimated losses at 12 million crowns."
+    [(verdict, ids)] = _trace(tracer, text)
+    assert verdict == "copied"
+    assert ids == ["early-copy", "tw-2", "undated-copy"]
+
+
+def test_a_third_of_the_words_swapped_is_still_found(tracer: Tracer) -> None:
+    # Source: "Ferry crews in Port Alder walked out on Friday after talks over new rosters
+    # broke down, stranding about 3,000 commuters." Every third word replaced.
+    spun = (
+        "Boat crews in Harbour Alder walked away on Friday once talks over fresh rosters "
+        "collapsed down, leaving about 3000 travellers."
+    )
+    [(verdict, ids)] = _trace(tracer, spun)
+    assert verdict == "edited"
+    assert ids[0] == "tw-1"
+
+
+def test_unrelated_sentences_are_original(tracer: Tracer) -> None:
+    text = (
+        "A choir from the hill villages sang at the opening of the new library.\n\n"
+        "He said the crews were tired."
+    )
+    assert _trace(tracer, text) == [("original", []), ("original", [])]
+
+
+def test_headline_source_and_single_source_copy_is_not_stitched(tracer: Tracer) -> None:
+    report = tracer.trace(
+        Article(
+            id="q",
+            title="Ferry crews in Port Alder walk out over rosters",
+            text="Ferry crews in Port Alder walked out on Friday after talks over new "
+            "rosters broke down, stranding about 3,000 commuters.",
+        )
+    )
+    assert report.headline_source is not None
+    assert report.headline_source.article_id == "tw-1"
+    assert report.headline_source.similarity == 1.0
+    assert report.summary.source_count == 1
+    assert report.summary.stitched is False
+
+
+def test_reordered_clauses_are_traced(tracer: Tracer) -> None:
+    text = (
+        "Stranding about 3,000 commuters, ferry crews in Port Alder walked out on Friday "
+        "after talks over new rosters broke down."
+    )
+    [(verdict, ids)] = _trace(tracer, text)
+    assert verdict == "edited"
+    assert ids[0] == "tw-1"
+
+
+def test_edits_include_insertions_and_deletions(tracer: Tracer) -> None:
+    text = (
+        "The operator, Alder Sound Ferries, called the walkout entirely unnecessary and said "
+        "it had offered to review the rosters."
+    )
+    report = tracer.trace(Article(id="q", title="", text=text))
+    edits = {(e.from_, e.to) for e in report.sentences[0].sources[0].edits}
+    assert ("", "entirely") in edits
+    assert ("in June", "") in edits
