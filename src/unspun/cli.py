@@ -20,6 +20,7 @@ from unspun.errors import UnspunError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from unspun.config import IndexParams
     from unspun.pipeline import IndexCounts
     from unspun.records import Article
 
@@ -55,6 +56,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         if not p.exists():
             raise UsageError(f"{p}: no such file or directory")
     db: Path = args.db
+    params = _index_params(args, db)
     shown = 0
 
     def report_reject(counts: IndexCounts) -> None:
@@ -90,6 +92,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             counts = index_paths(
                 paths,
                 db,
+                params=params,
                 workers=args.workers,
                 flush_every=args.commit_every,
                 progress=progress,
@@ -98,6 +101,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         counts = index_paths(
             paths,
             db,
+            params=params,
             workers=args.workers,
             flush_every=args.commit_every,
             progress=lambda c, o: report_reject(c),
@@ -119,6 +123,31 @@ def cmd_index(args: argparse.Namespace) -> int:
             _err("nothing indexed: no .txt, .json, .jsonl(.gz), .html or .warc(.gz) files found")
         return EXIT_USAGE
     return EXIT_OK
+
+
+def _index_params(args: argparse.Namespace, db: Path) -> IndexParams | None:
+    """Fingerprint parameters from the options, on top of the index's stamp or defaults."""
+    from dataclasses import replace
+
+    from unspun.config import IndexParams
+    from unspun.index.store import stamped_params
+
+    changes: dict[str, object] = {}
+    if args.keys_per_sentence is not None:
+        changes["keys_per_sentence"] = args.keys_per_sentence
+    if args.shingle_sizes is not None:
+        try:
+            changes["shingle_sizes"] = tuple(int(n) for n in args.shingle_sizes.split(","))
+        except ValueError as exc:
+            raise UsageError(
+                f"--shingle-sizes: expected numbers separated by commas, got {args.shingle_sizes!r}"
+            ) from exc
+    if not changes:
+        return None
+    try:
+        return replace(stamped_params(db) or IndexParams(), **changes)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def _read_one(path: Path) -> Article:
@@ -239,6 +268,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=20_000,
         metavar="N",
         help="articles per committed batch (default 20000); a kill loses at most one batch",
+    )
+    p.add_argument(
+        "--keys-per-sentence",
+        type=int,
+        metavar="N",
+        help="fingerprints kept per sentence (default 10; fixed when the index is created)",
+    )
+    p.add_argument(
+        "--shingle-sizes",
+        metavar="N,M",
+        help="word n-gram sizes hashed (default 2,3; fixed when the index is created)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_index)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from unspun.config import IndexParams, TraceParams
 from unspun.index.fingerprint import postings
-from unspun.index.store import IndexReader, IndexWriter, PreparedArticle
+from unspun.index.store import IndexReader, IndexWriter, PreparedArticle, stamped_params
 from unspun.ingest import read_paths
 from unspun.records import Article, Rejected, TraceReport
 from unspun.text import dateline_end, split_sentences, words
@@ -99,13 +99,14 @@ def index_paths(
     Args:
         paths: Files or folders to read.
         db: Index folder (created if missing).
-        params: Fingerprint parameters (default :class:`IndexParams`).
+        params: Fingerprint parameters (default: those stamped in an existing index,
+            else :class:`IndexParams`); other than the stamp is an error.
         workers: Processes preparing articles (default: CPU count, at most 4; 1 = inline).
         batch_size: Articles handed to a worker at a time.
         flush_every: Articles per committed segment.
         progress: Called with the counts and the current origin after each batch.
     """
-    params = params or IndexParams()
+    params = params or stamped_params(db) or IndexParams()
     workers = workers or min(4, os.cpu_count() or 1)
     counts = IndexCounts()
     items = read_paths(paths)

@@ -171,3 +171,22 @@ def test_folder_with_nothing_usable(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, _, err = _run(capsys, "index", str(tmp_path / "in"), "--db", str(tmp_path / "d"))
     assert code == 2
     assert "no .txt, .json" in err
+
+
+def test_other_fingerprint_parameters_are_refused(
+    tmp_path: Path, fiction_jsonl: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "db"
+    args = ["index", str(fiction_jsonl), "--db", str(db), "--workers", "1"]
+    assert _run(capsys, *args, "--keys-per-sentence", "6")[0] == 0
+    # Same parameters, given again or taken from the stamp: fine.
+    assert _run(capsys, *args, "--keys-per-sentence", "6")[0] == 0
+    assert _run(capsys, *args)[0] == 0
+    code, out, err = _run(capsys, *args, "--keys-per-sentence", "8")
+    assert code == 2
+    assert out == ""
+    assert "keys_per_sentence=6" in err and "a new --db" in err
+    code, _, err = _run(capsys, *args, "--shingle-sizes", "two")
+    assert code == 2
+    assert "--shingle-sizes" in err
+    assert _count(db) == 3

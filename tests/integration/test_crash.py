@@ -91,3 +91,32 @@ def test_kill_mid_run_then_rerun(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"added {total - partial}, duplicates {partial}, rejected 0"
     assert _check_consistent(db) == total
+
+
+def test_readers_work_while_a_writer_adds(tmp_path: Path) -> None:
+    from unspun.align.trace import Tracer
+    from unspun.records import Article
+
+    corpus = tmp_path / "corpus.jsonl"
+    total = 8_000
+    _synthetic_corpus(corpus, total)
+    first = json.loads(corpus.read_text(encoding="utf-8").splitlines()[0])
+    db = tmp_path / "db"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen(_index_cmd(corpus, db), env=env)
+    counts: list[int] = []
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline:
+        if not (db / "meta.sqlite").exists() or not list(db.glob("seg-*.npy")):
+            time.sleep(0.02)
+            continue
+        with IndexReader(db) as reader:
+            counts.append(reader.stats().articles)
+            report = Tracer(reader).trace(Article(id="q", title="", text=first["text"]))
+            assert all(s.sources and s.sources[0].article_id == "syn-0" for s in report.sentences)
+        time.sleep(0.05)
+    assert proc.wait(timeout=300) == 0
+    assert len(counts) >= 2, "the writer finished before readers could overlap it"
+    assert counts == sorted(counts)
+    assert counts[0] < total
+    assert _check_consistent(db) == total

@@ -32,7 +32,7 @@ import sqlite3
 import uuid
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import IO
 
@@ -361,6 +361,14 @@ def _read_stamp(conn: sqlite3.Connection, path: Path) -> IndexParams:
     return IndexParams.from_json(rows["params"])
 
 
+def stamped_params(path: Path) -> IndexParams | None:
+    """The parameters stamped in the index at ``path``, or None when there is none yet."""
+    if not (path / META_NAME).exists():
+        return None
+    with IndexReader(path) as reader:
+        return reader.params
+
+
 class IndexWriter:
     """Adds articles to an index; one writer at a time (others get IndexLockedError).
 
@@ -416,9 +424,13 @@ class IndexWriter:
             return
         stamped = _read_stamp(self._conn, self.path)
         if stamped != self.params:
+            diffs = ", ".join(
+                f"{f.name}={getattr(stamped, f.name)!r} (asked {getattr(self.params, f.name)!r})"
+                for f in fields(IndexParams)
+                if getattr(stamped, f.name) != getattr(self.params, f.name)
+            )
             raise ParamsMismatchError(
-                f"{self.path}: index was built with {stamped}, not {self.params}; "
-                "use the same parameters or a new --db"
+                f"{self.path}: index was built with {diffs}; use the same parameters or a new --db"
             )
 
     def _remove_orphans(self) -> None:
