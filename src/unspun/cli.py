@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,22 +72,22 @@ def cmd_index(args: argparse.Namespace) -> int:
 
         columns = (
             SpinnerColumn(),
-            TextColumn("indexing {task.fields[added]} added, {task.fields[dups]} duplicates, "),
-            TextColumn("{task.fields[rejected]} rejected"),
+            TextColumn("{task.description}"),
             TimeElapsedColumn(),
             TextColumn("{task.fields[origin]}", style="dim"),
         )
+        started = time.monotonic()
         with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
-            task = bar.add_task("index", total=None, added=0, dups=0, rejected=0, origin="")
+            task = bar.add_task("indexing", total=None, origin="")
 
             def progress(counts: IndexCounts, origin: str) -> None:
                 report_reject(counts)
+                rate = counts.added / max(time.monotonic() - started, 1e-6)
                 bar.update(
                     task,
-                    added=counts.added,
-                    dups=counts.duplicates,
-                    rejected=counts.rejected,
-                    origin=origin[-60:],
+                    description=f"{counts.added:,} added, {counts.duplicates:,} dup, "
+                    f"{counts.rejected:,} rejected ({rate:,.0f}/s)",
+                    origin=Path(origin.rsplit(":", 1)[0]).name[-30:],
                 )
 
             counts = index_paths(
