@@ -8,6 +8,7 @@ start-up stays fast.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -67,6 +68,9 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"unspun: skipped {rej.origin}: {rej.reason}", file=sys.stderr)
             shown += 1
 
+    run = functools.partial(
+        index_paths, paths, db, params=params, workers=args.workers, flush_every=args.commit_every
+    )
     if sys.stderr.isatty() and not args.quiet:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -90,23 +94,9 @@ def cmd_index(args: argparse.Namespace) -> int:
                     origin=Path(origin.rsplit(":", 1)[0]).name[-30:],
                 )
 
-            counts = index_paths(
-                paths,
-                db,
-                params=params,
-                workers=args.workers,
-                flush_every=args.commit_every,
-                progress=progress,
-            )
+            counts = run(progress=progress)
     else:
-        counts = index_paths(
-            paths,
-            db,
-            params=params,
-            workers=args.workers,
-            flush_every=args.commit_every,
-            progress=lambda c, o: report_reject(c),
-        )
+        counts = run(progress=lambda c, o: report_reject(c))
     report_reject(counts)
     if len(counts.rejects) > MAX_REJECTS_SHOWN:
         print(

@@ -76,6 +76,9 @@ CREATE TABLE IF NOT EXISTS segments (
 """
 
 
+_SELECT = "SELECT rowid, id, title, url, outlet, published, sid0, body, spans FROM articles"
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedArticle:
     """An article ready to store: its sentence spans and postings numbered from 0.
@@ -286,20 +289,14 @@ class IndexReader:
 
     def article(self, rowid: int) -> StoredArticle | None:
         """Read one article by rowid."""
-        row = self._conn.execute(
-            "SELECT rowid, id, title, url, outlet, published, sid0, body, spans "
-            "FROM articles WHERE rowid = ?",
-            (rowid,),
-        ).fetchone()
-        return None if row is None else _stored(row)
+        return self._one("rowid", rowid)
 
     def article_by_id(self, article_id: str) -> StoredArticle | None:
         """Read one article by its id."""
-        row = self._conn.execute(
-            "SELECT rowid, id, title, url, outlet, published, sid0, body, spans "
-            "FROM articles WHERE id = ?",
-            (article_id,),
-        ).fetchone()
+        return self._one("id", article_id)
+
+    def _one(self, column: str, value: object) -> StoredArticle | None:
+        row = self._conn.execute(f"{_SELECT} WHERE {column} = ?", (value,)).fetchone()
         return None if row is None else _stored(row)
 
     def articles(self, rowids: Sequence[int]) -> dict[int, StoredArticle]:
@@ -576,9 +573,6 @@ class IndexWriter:
 
 def iter_all_articles(reader: IndexReader) -> Iterator[StoredArticle]:
     """Every stored article, in insertion order (for exports and tests)."""
-    rows = reader._conn.execute(
-        "SELECT rowid, id, title, url, outlet, published, sid0, body, spans "
-        "FROM articles ORDER BY rowid"
-    )
+    rows = reader._conn.execute(f"{_SELECT} ORDER BY rowid")
     for row in rows:
         yield _stored(row)

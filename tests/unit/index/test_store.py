@@ -80,7 +80,7 @@ def test_other_params_are_refused(tmp_path: Path, params: IndexParams) -> None:
     db = tmp_path / "db"
     with IndexWriter(db, params) as writer:
         writer.add(_prepared(1, params))
-    with pytest.raises(ParamsMismatchError, match="keys_per_sentence=3"):
+    with pytest.raises(ParamsMismatchError, match=r"keys_per_sentence=10 \(asked 3\)"):
         IndexWriter(db, IndexParams(keys_per_sentence=3))
 
 
