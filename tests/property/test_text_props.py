@@ -151,7 +151,11 @@ def test_tokens_slice_back_to_their_norm(raw: str) -> None:
         assert pos <= tok.start < tok.end <= len(raw)
         pos = tok.end
         assert tok.norm
-        assert _fold(normalize(raw[tok.start : tok.end]).text) == tok.norm.replace(",", "")
+        folded = _fold(normalize(raw[tok.start : tok.end]).text)
+        if folded == "%":  # the percent sign reads as the word
+            assert tok.norm == "percent"
+        else:
+            assert folded == tok.norm.replace(",", "")
 
 
 @given(texts, st.data())
