@@ -98,9 +98,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     else:
         counts = run(progress=lambda c, o: report_reject(c))
     report_reject(counts)
-    if len(counts.rejects) > MAX_REJECTS_SHOWN:
+    if counts.rejected > MAX_REJECTS_SHOWN:
         print(
-            f"unspun: ... and {len(counts.rejects) - MAX_REJECTS_SHOWN} more rejects",
+            f"unspun: ... and {counts.rejected - MAX_REJECTS_SHOWN} more rejects",
             file=sys.stderr,
         )
     line = f"added {counts.added}, duplicates {counts.duplicates}, rejected {counts.rejected}"

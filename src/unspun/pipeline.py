@@ -23,6 +23,7 @@ from unspun.text import dateline_end, split_sentences, words
 logger = logging.getLogger(__name__)
 
 REJECTS_NAME = "rejects.tsv"
+REJECTS_KEPT = 100  # rejects kept in memory for display; the file has them all
 
 
 def prepare(article: Article, params: IndexParams) -> PreparedArticle:
@@ -34,6 +35,11 @@ def prepare(article: Article, params: IndexParams) -> PreparedArticle:
     return PreparedArticle.build(
         article, [(s.start, s.end) for s in spans], postings(sentences, 0, params)
     )
+
+
+def _one_field(value: str) -> str:
+    """A value safe for one TSV field (tabs and line breaks become spaces)."""
+    return " ".join(value.split("\t")).replace("\r", " ").replace("\n", " ")
 
 
 def _prepare_batch(batch: list[Article], params: IndexParams) -> list[PreparedArticle]:
@@ -48,6 +54,7 @@ class IndexCounts:
     duplicates: int = 0
     rejected: int = 0
     rejects: list[Rejected] = field(default_factory=list)
+    """The first :data:`REJECTS_KEPT` rejects (all of them are in the rejects file)."""
 
 
 Progress = Callable[[IndexCounts, str], None]
@@ -114,9 +121,10 @@ def index_paths(
         rejects_file = db / REJECTS_NAME
 
         def on_reject(rej: Rejected) -> None:
-            counts.rejects.append(rej)
+            if len(counts.rejects) < REJECTS_KEPT:
+                counts.rejects.append(rej)
             with open(rejects_file, "a", encoding="utf-8") as fh:
-                fh.write(f"{rej.origin}\t{rej.reason}\n")
+                fh.write(f"{_one_field(rej.origin)}\t{_one_field(rej.reason)}\n")
 
         batches = _batches(items, writer, counts, batch_size, on_reject)
 
