@@ -65,14 +65,19 @@ class TraceParams:
     Attributes:
         min_similarity: Word-sequence similarity (2·LCS / total words) at or above
             which an indexed sentence counts as the source of a traced sentence.
-        min_bag_overlap: Alternative test for reordered clauses: share of the shorter
+        min_bag_overlap: Alternative test for reordered clauses: share of each
             sentence's content words found in the other one.
+        min_bag_similarity: Word-sequence similarity below which no test applies.
         min_shared_content: Content words both sentences must share, so that short
             sentences full of function words are not matched by chance.
         min_exact_words: A close copy (``min_close_similarity``) of at least this many
             words counts even when it shares fewer content words (quotes such as
             "she has to do what she has to do").
         min_close_similarity: See ``min_exact_words``.
+        loose_similarity: A sentence this close in word sequence needs only
+            ``loose_shared_content`` content words in common (spinners swap content
+            words and keep the skeleton of function words).
+        loose_shared_content: See ``loose_similarity``.
         holder_margin: Sources within this similarity of the best one are treated as
             holding the sentence; they are listed earliest first (the origin).
         max_postings: Fingerprints that occur more often than this are ignored as
@@ -90,10 +95,13 @@ class TraceParams:
 
     min_similarity: float = 0.5
     min_bag_overlap: float = 0.7
+    min_bag_similarity: float = 0.3
     min_shared_content: int = 3
     min_exact_words: int = 5
     min_close_similarity: float = 0.8
-    holder_margin: float = 0.1
+    loose_similarity: float = 0.6
+    loose_shared_content: int = 1
+    holder_margin: float = 0.01
     max_postings: int = 5000
     max_sources: int = 10
     candidates: int = 12

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +49,7 @@ class _Query:
     norms: tuple[str, ...]
     display: tuple[str, ...]
     content: frozenset[str]
+    numbers: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ def _query(index: int, raw: str, start: int, end: int) -> _Query:
         tuple(t.norm for t in toks),
         tuple(raw[t.start : t.end] for t in toks),
         content_words(t.norm for t in toks),
+        _numbers(t.norm for t in toks),
     )
 
 
@@ -112,27 +114,53 @@ class _ArticleCache:
         return [t.norm for t in toks], [text[t.start : t.end] for t in toks]
 
 
+def _numbers(words: Iterable[str]) -> frozenset[str]:
+    """The numbers among normalised words (their values survive a spinner's reformatting)."""
+    return frozenset(w for w in words if w[:1].isdigit())
+
+
 def _score(
     query: _Query, source: Sequence[str], content: frozenset[str], params: TraceParams
 ) -> float:
     """Similarity of a candidate in (0, 1], or 0 when it is not a source.
 
     Word-sequence similarity decides; content-word overlap rescues reordered clauses
-    (scored at most ``min_similarity``, so true sequence matches rank first).
+    (scored at most ``min_similarity``, so true sequence matches rank first). Two
+    sentences that each hold a number the other lacks report different facts ("rose 3
+    pct" is not "rose 5 pct"), however alike their words.
     """
     seq = sequence_similarity(query.norms, source)
+    if seq < params.min_bag_similarity:
+        return 0.0
+    source_numbers = _numbers(content)
+    if (query.numbers - source_numbers) and (source_numbers - query.numbers):
+        return 0.0
     shorter = min(len(query.norms), len(source))
     if seq >= params.min_close_similarity and shorter >= params.min_exact_words:
         # A (near-)verbatim copy counts even when it is mostly function words.
         return seq
     shared = len(query.content & content)
+    if (
+        seq >= params.loose_similarity
+        and shared >= params.loose_shared_content
+        and shorter >= params.min_exact_words
+    ):
+        # Spinners swap content words and keep the sentence's skeleton: a close word
+        # sequence with some shared content is a copy.
+        return seq
     if shared < min(params.min_shared_content, shorter):
         return 0.0
     if seq >= params.min_similarity:
         return seq
-    smaller = min(len(query.content), len(content))
-    if shared >= params.min_shared_content + 1 and shared >= params.min_bag_overlap * smaller:
-        return max(seq, shared / smaller * params.min_similarity)
+    # Reordered clauses: the source must cover most of the traced sentence's content
+    # and be of comparable length (a short headline covers little of a long sentence).
+    covered = shared / len(query.content) if query.content else 0.0
+    if (
+        shared >= params.min_shared_content + 1
+        and covered >= params.min_bag_overlap
+        and shared >= params.min_bag_overlap * len(content)
+    ):
+        return max(seq, covered * params.min_similarity)
     return 0.0
 
 
