@@ -37,8 +37,13 @@ unit: install-dev
 
 test: lint typecheck unit
 
-bench: install-dev
-	$(BIN)/python -m bench.store_designs
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
+	$(PIP) install -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -18,12 +18,20 @@ from pathlib import Path
 
 from unspun.errors import InputError
 from unspun.ingest._files import DEFAULT_MAX_RECORD_BYTES, check_limit, os_error_reason
-from unspun.ingest.html import article_from_html, read_html
 from unspun.ingest.jsonl import read_json, read_jsonl
 from unspun.ingest.records import article_from_mapping, content_id
 from unspun.ingest.txt import read_txt
-from unspun.ingest.warc import read_warc
 from unspun.records import Article, Rejected
+
+# The HTML and WARC readers pull in trafilatura and warcio (about 0.2 s of start-up);
+# they are imported when a page or an archive is read, not when a .txt is traced.
+
+def article_from_html(html: str, *, url: str | None, origin: str) -> Article | Rejected:
+    """Extract an article from an HTML page (see :mod:`unspun.ingest.html`)."""
+    from unspun.ingest import html as html_reader
+
+    return html_reader.article_from_html(html, url=url, origin=origin)
+
 
 __all__ = [
     "DEFAULT_MAX_RECORD_BYTES",
@@ -110,8 +118,12 @@ def read_path(
     elif suffix in (".jsonl", ".jsonl.gz"):
         yield from read_jsonl(path, max_record_bytes=max_record_bytes)
     elif suffix in (".html", ".htm"):
+        from unspun.ingest.html import read_html
+
         yield from read_html(path, max_record_bytes=max_record_bytes)
     elif suffix in (".warc", ".warc.gz"):
+        from unspun.ingest.warc import read_warc
+
         yield from read_warc(path, max_record_bytes=max_record_bytes)
     else:
         yield Rejected(str(path), _unsupported_reason(path))

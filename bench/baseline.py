@@ -1,0 +1,483 @@
+"""Baseline tracer for the benchmark: sentence-level MinHash-LSH built on datasketch.
+
+Every indexed sentence of at least ``min_words`` words becomes one MinHash sketch of
+its word n-grams (``shingle`` words; a shorter sentence is one shingle of all its
+words), inserted into a :class:`datasketch.MinHashLSH` under ``"<article id>#<index>"``.
+A traced sentence is sketched the same way; the LSH returns candidates, each is
+scored by the MinHash estimate of the Jaccard similarity, and the best one wins, ties
+going to the earliest ``published`` article (undated last), then the smallest id --
+unspun's "origin = earliest holder" rule. Sentences and words come from
+:func:`unspun.text.split_sentences` and :func:`unspun.text.words`, and a dateline is
+skipped the way unspun's indexer skips it, so both systems compare the same units.
+
+Tuning: TUNING_PLACEHOLDER
+
+Reproduce with::
+
+    .venv/bin/python -m bench.baseline [--limit 5000] [--queries 200] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import random
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import xxhash
+from datasketch import LeanMinHash, MinHash, MinHashLSH  # type: ignore[import-untyped]
+
+from unspun.records import Article, Span
+from unspun.text import dateline_end, split_sentences, words
+
+__all__ = [
+    "DEFAULT_GRID",
+    "BaselineParams",
+    "MinHashTracer",
+    "score",
+    "tune",
+]
+
+Traced = tuple[int, int, str | None, float]
+"""One traced sentence: raw start, raw end, source article id (or None), Jaccard."""
+
+Row = dict[str, float | int]
+"""One configuration's scores, as :func:`tune` returns them."""
+
+
+@dataclass(frozen=True)
+class BaselineParams:
+    """Settings of the MinHash-LSH baseline.
+
+    Attributes:
+        num_perm: MinHash permutations per sketch.
+        shingle: Word n-gram size of a sentence's shingles.
+        threshold: Jaccard threshold the LSH banding is optimised for (datasketch
+            picks bands and rows minimising equal-weight false-positive and
+            false-negative areas).
+        min_words: Sentences with fewer words are neither indexed nor traced.
+    """
+
+    num_perm: int = 128
+    shingle: int = 3
+    threshold: float = 0.5
+    min_words: int = 4
+
+    def __post_init__(self) -> None:
+        if self.num_perm < 2:
+            raise ValueError(f"num_perm must be at least 2, got {self.num_perm}")
+        if self.shingle < 1:
+            raise ValueError(f"shingle must be at least 1, got {self.shingle}")
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], got {self.threshold}")
+        if self.min_words < 1:
+            raise ValueError(f"min_words must be at least 1, got {self.min_words}")
+
+
+def _units(text: str) -> list[tuple[Span, tuple[str, ...]]]:
+    """Sentences of ``text`` with their normalised words (dateline skipped)."""
+    spans = split_sentences(text)
+    return [(s, tuple(words(text[dateline_end(text, s.start) : s.end]))) for s in spans]
+
+
+class _Sketcher:
+    """Turns a sentence's words into a LeanMinHash of its word n-grams.
+
+    One MinHash is reused (cleared, then updated with the whole batch of shingles),
+    so its permutations are drawn once.
+    """
+
+    def __init__(self, num_perm: int, shingle: int, *, cache: bool = False) -> None:
+        self.shingle = shingle
+        self._minhash = MinHash(num_perm=num_perm, hashfunc=xxhash.xxh32_intdigest)
+        self._cache: dict[tuple[str, ...], LeanMinHash] | None = {} if cache else None
+
+    def shingles(self, ws: Sequence[str]) -> list[bytes]:
+        """The word n-grams of ``ws`` as UTF-8 bytes (all of ``ws`` if it is shorter)."""
+        n = self.shingle
+        if len(ws) <= n:
+            return [" ".join(ws).encode()]
+        return [" ".join(ws[i : i + n]).encode() for i in range(len(ws) - n + 1)]
+
+    def __call__(self, ws: tuple[str, ...]) -> LeanMinHash:
+        if self._cache is not None and ws in self._cache:
+            return self._cache[ws]
+        self._minhash.clear()
+        self._minhash.update_batch(self.shingles(ws))
+        sketch = LeanMinHash(self._minhash)
+        if self._cache is not None:
+            self._cache[ws] = sketch
+        return sketch
+
+
+class MinHashTracer:
+    """Sentence-level MinHash-LSH tracer (the benchmark's baseline).
+
+    Example:
+        >>> a = Article("a", "", "Crews walked out on Friday after talks broke down.",
+        ...             published="2032-05-02")
+        >>> tracer = MinHashTracer()
+        >>> tracer.index([a])
+        >>> tracer.trace(Article("b", "", "Crews walked out on Friday after talks broke down."))
+        [(0, 50, 'a', 1.0)]
+    """
+
+    def __init__(self, params: BaselineParams = BaselineParams()) -> None:
+        self.params = params
+        self._sketch = _Sketcher(params.num_perm, params.shingle)
+        self._lsh = MinHashLSH(threshold=params.threshold, num_perm=params.num_perm)
+        self._sketches: dict[str, LeanMinHash] = {}
+        self._owner: dict[str, str] = {}
+        # Sort key of each indexed article: undated last, then by date, then by id.
+        self._order: dict[str, tuple[bool, str, str]] = {}
+
+    @property
+    def sentence_count(self) -> int:
+        """How many sentences are indexed."""
+        return len(self._sketches)
+
+    def index(self, articles: Iterable[Article]) -> None:
+        """Add articles' sentences to the index.
+
+        An article whose id is already indexed is skipped (the first one is kept).
+
+        Args:
+            articles: The articles to index.
+        """
+        for article in articles:
+            if article.id in self._order:
+                continue
+            units = _units(article.text)
+            sketches = [
+                self._sketch(ws) if len(ws) >= self.params.min_words else None for _, ws in units
+            ]
+            self._add(article, sketches)
+
+    def trace(self, article: Article) -> list[Traced]:
+        """Attribute each sentence of ``article.text`` to an indexed article.
+
+        Args:
+            article: The article to trace (it need not be indexed).
+
+        Returns:
+            One ``(start, end, source id or None, estimated Jaccard)`` per sentence,
+            in order; ``(start, end, None, 0.0)`` for a sentence shorter than
+            ``min_words`` or with no LSH candidate.
+        """
+        out: list[Traced] = []
+        for span, ws in _units(article.text):
+            if len(ws) < self.params.min_words:
+                out.append((span.start, span.end, None, 0.0))
+                continue
+            source, jaccard = self._best(self._sketch(ws))
+            out.append((span.start, span.end, source, jaccard))
+        return out
+
+    def _add(self, article: Article, sketches: Sequence[LeanMinHash | None]) -> None:
+        """Insert one article's precomputed sketches (None for unindexed sentences)."""
+        self._order[article.id] = (article.published is None, article.published or "", article.id)
+        for i, sketch in enumerate(sketches):
+            if sketch is None:
+                continue
+            key = f"{article.id}#{i}"
+            self._lsh.insert(key, sketch, check_duplication=False)
+            self._sketches[key] = sketch
+            self._owner[key] = article.id
+
+    def _best(self, sketch: LeanMinHash) -> tuple[str | None, float]:
+        """The best candidate's article id and Jaccard estimate, or ``(None, 0.0)``."""
+        best: tuple[float, tuple[bool, str, str]] | None = None
+        for key in self._lsh.query(sketch):
+            jaccard = float(sketch.jaccard(self._sketches[key]))
+            rank = (-jaccard, self._order[self._owner[key]])
+            if best is None or rank < best:
+                best = rank
+        if best is None:
+            return None, 0.0
+        return best[1][2], -best[0]
+
+
+DEFAULT_GRID: tuple[BaselineParams, ...] = tuple(
+    BaselineParams(shingle=n, threshold=t)
+    for n, t in itertools.product((2, 3, 5), (0.2, 0.3, 0.4, 0.5, 0.6, 0.7))
+)
+"""The tuning grid: shingle in {2, 3, 5} by threshold in {0.2, ..., 0.7}."""
+
+
+def score(
+    predicted: Sequence[str | None], truth: Sequence[set[str] | None]
+) -> tuple[int, int, int]:
+    """Count sentence-level true positives, false positives and false negatives.
+
+    A sentence whose truth set is non-empty is a TP when the prediction is in it, an
+    FN when there is no prediction, and both an FP and an FN when the prediction is
+    outside it. A sentence with no truth (None or empty) and a prediction is an FP.
+
+    Args:
+        predicted: The predicted source id per sentence.
+        truth: The set of correct source ids per sentence.
+
+    Returns:
+        ``(tp, fp, fn)``.
+
+    >>> score(["a", None, "b", "c", None], [{"a"}, {"a"}, {"a"}, None, set()])
+    (1, 2, 2)
+    """
+    if len(predicted) != len(truth):
+        raise ValueError(f"{len(predicted)} predictions for {len(truth)} truth sets")
+    tp = fp = fn = 0
+    for pred, correct in zip(predicted, truth, strict=True):
+        if correct:
+            if pred is None:
+                fn += 1
+            elif pred in correct:
+                tp += 1
+            else:
+                fp += 1
+                fn += 1
+        elif pred is not None:
+            fp += 1
+    return tp, fp, fn
+
+
+def _row(params: BaselineParams, tp: int, fp: int, fn: int) -> Row:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "num_perm": params.num_perm,
+        "shingle": params.shingle,
+        "threshold": params.threshold,
+        "min_words": params.min_words,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+    }
+
+
+def tune(
+    indexed: list[Article],
+    queries: list[tuple[Article, list[set[str] | None]]],
+    grid: Iterable[BaselineParams] = DEFAULT_GRID,
+) -> list[Row]:
+    """Score every configuration of ``grid`` on the same index and queries.
+
+    Sketches depend only on ``num_perm`` and ``shingle``, so they are computed once
+    per such pair and shared by the thresholds (and ``min_words``) that use them;
+    each configuration still gets its own LSH and runs the same code as
+    :meth:`MinHashTracer.trace`.
+
+    Args:
+        indexed: The articles to index.
+        queries: Each query article with the truth per sentence of its text (as
+            :func:`unspun.text.split_sentences` cuts it): the set of correct source
+            ids, or None / an empty set when the sentence must be attributed to
+            nothing.
+        grid: The configurations to try.
+
+    Returns:
+        One row per configuration (``num_perm``, ``shingle``, ``threshold``,
+        ``min_words``, ``tp``, ``fp``, ``fn``, ``precision``, ``recall``, ``f1``),
+        best F1 first (ties: higher precision, then smaller shingle and threshold).
+
+    Raises:
+        ValueError: When a query's truth list does not have one entry per sentence.
+    """
+    index_units = [[ws for _, ws in _units(a.text)] for a in indexed]
+    query_units: list[list[tuple[str, ...]]] = []
+    truth: list[set[str] | None] = []
+    for article, sentence_truth in queries:
+        units = [ws for _, ws in _units(article.text)]
+        if len(units) != len(sentence_truth):
+            raise ValueError(
+                f"query {article.id!r} has {len(units)} sentences "
+                f"but {len(sentence_truth)} truth sets"
+            )
+        query_units.append(units)
+        truth.extend(sentence_truth)
+
+    groups: dict[tuple[int, int], list[BaselineParams]] = defaultdict(list)
+    for params in grid:
+        groups[params.num_perm, params.shingle].append(params)
+
+    rows: list[Row] = []
+    for (num_perm, shingle), members in groups.items():
+        # Repeated sentences (boilerplate) are sketched once.
+        sketch = _Sketcher(num_perm, shingle, cache=True)
+        for params in members:
+            tracer = MinHashTracer(params)
+            for article, units in zip(indexed, index_units, strict=True):
+                if article.id not in tracer._order:
+                    tracer._add(
+                        article,
+                        [sketch(ws) if len(ws) >= params.min_words else None for ws in units],
+                    )
+            predicted = [
+                tracer._best(sketch(ws))[0] if len(ws) >= params.min_words else None
+                for units in query_units
+                for ws in units
+            ]
+            rows.append(_row(params, *score(predicted, truth)))
+    rows.sort(key=lambda r: (-r["f1"], -r["precision"], r["shingle"], r["threshold"]))
+    return rows
+
+
+# --- The synthetic tuning run (python -m bench.baseline) -----------------------------
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def _load(limit: int) -> list[Article]:
+    """The first ``limit`` valid articles of the Reuters-21578 corpus."""
+    from unspun.ingest.records import article_from_mapping
+
+    out: list[Article] = []
+    with gzip.open(DATA / "reuters21578" / "articles.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            item = article_from_mapping(json.loads(line), origin=f"reuters:{n}")
+            if isinstance(item, Article):
+                out.append(item)
+                if len(out) >= limit:
+                    break
+    return out
+
+
+def _spin(ws: Sequence[str], share: float, vocab: Sequence[str], rng: random.Random) -> list[str]:
+    """Replace ``round(share * len(ws))`` words at random positions by other words."""
+    out = list(ws)
+    for i in rng.sample(range(len(out)), round(share * len(out))):
+        word = out[i]
+        while word == out[i]:
+            word = rng.choice(vocab)
+        out[i] = word
+    return out
+
+
+def synthetic_queries(
+    indexed: Sequence[Article],
+    count: int,
+    share: float,
+    seed: int,
+    *,
+    per_query: int = 6,
+    min_words: int = 4,
+    held_out: Sequence[Article] = (),
+    held_out_per_query: int = 0,
+) -> list[tuple[Article, list[set[str] | None]]]:
+    """Query articles stitched from indexed sentences, each with a share of words spun.
+
+    Each query has ``per_query`` sentences (of at least ``min_words`` words) drawn
+    from random indexed articles, ``held_out_per_query`` of them from ``held_out``
+    articles instead; ``share`` of every sentence's words, at random positions, are
+    replaced by random words of the indexed vocabulary. A sentence's truth is the set
+    of indexed articles holding its original words exactly (empty for most held-out
+    sentences). Sentences are written one per line, so they split back unchanged.
+
+    Args:
+        indexed: The indexed articles.
+        count: How many queries.
+        share: Share of each sentence's words replaced (0 for verbatim copies).
+        seed: Random seed (the same seed draws the same sentences at every share).
+        per_query: Sentences per query.
+        min_words: Shortest sentence drawn.
+        held_out: Articles that are not indexed, for sentences without a source.
+        held_out_per_query: How many of a query's sentences come from ``held_out``.
+
+    Returns:
+        ``(query article, truth per sentence)`` pairs, as :func:`tune` takes them.
+    """
+    rng = random.Random(seed)
+    holders: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    vocab_set: set[str] = set()
+    pools: list[list[tuple[str, ...]]] = [[], []]
+    for pool, articles in ((0, indexed), (1, held_out)):
+        for article in articles:
+            for _, ws in _units(article.text):
+                if pool == 0:
+                    holders[ws].add(article.id)
+                    vocab_set.update(ws)
+                if len(ws) >= min_words:
+                    pools[pool].append(ws)
+    vocab = sorted(vocab_set)
+    out: list[tuple[Article, list[set[str] | None]]] = []
+    for q in range(count):
+        picked = [rng.choice(pools[0]) for _ in range(per_query - held_out_per_query)]
+        picked += [rng.choice(pools[1]) for _ in range(held_out_per_query)]
+        rng.shuffle(picked)
+        lines = [_spin(ws, share, vocab, rng) for ws in picked]
+        text = "\n".join(" ".join(line) for line in lines)
+        check = [list(ws) for _, ws in _units(text)]
+        if check != lines:
+            raise AssertionError(f"query {q} does not split back into its sentences")
+        truth: list[set[str] | None] = [set(holders.get(ws, ())) for ws in picked]
+        out.append((Article(id=f"query-{q}", title="", text=text), truth))
+    return out
+
+
+def _speed(
+    params: BaselineParams,
+    indexed: Sequence[Article],
+    queries: Sequence[tuple[Article, list[set[str] | None]]],
+) -> tuple[float, float]:
+    """Sentences per second of :meth:`MinHashTracer.index` and of ``trace``."""
+    tracer = MinHashTracer(params)
+    start = time.perf_counter()
+    tracer.index(indexed)
+    index_rate = tracer.sentence_count / (time.perf_counter() - start)
+    start = time.perf_counter()
+    traced = sum(len(tracer.trace(article)) for article, _ in queries)
+    return index_rate, traced / (time.perf_counter() - start)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the synthetic tuning and print the grid per spin level."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--limit", type=int, default=5000, help="articles indexed")
+    parser.add_argument("--queries", type=int, default=200, help="query articles per level")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--held-out", type=int, default=0, help="unsourced sentences per query")
+    parser.add_argument("--top", type=int, default=18, help="rows printed per level")
+    args = parser.parse_args(argv)
+
+    articles = _load(args.limit + (2000 if args.held_out else 0))
+    indexed, held_out = articles[: args.limit], articles[args.limit :]
+    for name, share in (("verbatim", 0.0), ("light", 0.1), ("heavy", 1 / 3)):
+        queries = synthetic_queries(
+            indexed,
+            args.queries,
+            share,
+            args.seed,
+            held_out=held_out,
+            held_out_per_query=args.held_out,
+        )
+        start = time.perf_counter()
+        rows = tune(indexed, queries)
+        print(
+            f"\n== {name} spin ({share:.0%} of words replaced), {time.perf_counter() - start:.0f}s"
+        )
+        print("shingle threshold    P      R      F1    (tp/fp/fn)")
+        for r in rows[: args.top]:
+            print(
+                f"{r['shingle']:>7} {r['threshold']:>9} {r['precision']:.3f}  {r['recall']:.3f}  "
+                f"{r['f1']:.3f}  ({r['tp']}/{r['fp']}/{r['fn']})"
+            )
+        best = BaselineParams(shingle=int(rows[0]["shingle"]), threshold=rows[0]["threshold"])
+        for params in dict.fromkeys((best, BaselineParams())):
+            index_rate, query_rate = _speed(params, indexed, queries)
+            print(
+                f"speed shingle={params.shingle} threshold={params.threshold}: "
+                f"index {index_rate:,.0f} sentences/s, trace {query_rate:,.0f} sentences/s"
+            )
+
+
+if __name__ == "__main__":
+    main()

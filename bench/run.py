@@ -1,0 +1,328 @@
+"""The benchmark: attribution accuracy and speed of unspun beside a MinHash-LSH baseline.
+
+    .venv/bin/python -m bench.run [--queries 200] [--levels verbatim,light,heavy,paraphrase]
+                                  [--seed 1] [--out bench/results] [--no-baseline]
+
+Steps (all on real news text from ../shared/data, nothing invented but the spinning):
+
+1. load Reuters-21578, BuzzFeed-Webis 2016 and FakeNewsNet 2017; generate stitched, spun
+   articles with ground truth at each spin level (``bench.generate``), from a fixed
+   split into indexed and held-out articles;
+2. index the indexed articles with ``unspun index`` (a subprocess: whole command, worker
+   processes included; peak memory read from the OS) and with the baseline;
+3. trace every generated article with both, in this process, one after the other
+   (latency per article), and score both with the same metrics (``bench.metrics``);
+4. time the whole ``unspun trace`` command on a few articles;
+5. write ``results.json`` and print a Markdown table (copied into docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bench.metrics import Case, Detection, attribution, percentile, plagdet
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class SystemResult:
+    """One system's figures at one spin level."""
+
+    name: str
+    level: str
+    precision: float
+    recall: float
+    f1: float
+    false_attribution: float
+    originals: int
+    headline_accuracy: float | None
+    plagdet: float
+    plagdet_precision: float
+    plagdet_recall: float
+    granularity: float
+    trace_p50_ms: float
+    trace_p99_ms: float
+    sentences: int
+
+
+@dataclass
+class RunResult:
+    """Everything one benchmark run measured."""
+
+    date: str
+    machine: dict[str, object]
+    command: str
+    corpus: dict[str, object]
+    index: dict[str, object] = field(default_factory=dict)
+    baseline_index: dict[str, object] = field(default_factory=dict)
+    levels: list[SystemResult] = field(default_factory=list)
+    whole_command: dict[str, object] = field(default_factory=dict)
+
+
+def _machine() -> dict[str, object]:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def _write_jsonl(articles: Sequence[object], path: Path) -> int:
+    from unspun.records import Article
+
+    raw = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for art in articles:
+            assert isinstance(art, Article)
+            raw += len(art.text) + len(art.title)
+            rec = {
+                "id": art.id,
+                "title": art.title,
+                "text": art.text,
+                "url": art.url,
+                "outlet": art.outlet,
+                "published": art.published,
+            }
+            fh.write(json.dumps(rec) + "\n")
+    return raw
+
+
+def index_with_unspun(jsonl: Path, db: Path, raw_chars: int, n: int) -> dict[str, object]:
+    """Run ``unspun index`` as a user would; time, size and peak memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "unspun", "index", str(jsonl), "--db", str(db), "--quiet"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"unspun index failed: {done.stderr[-2000:]}")
+    peak_kib = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    size = sum(f.stat().st_size for f in db.iterdir() if f.is_file())
+    return {
+        "articles": n,
+        "seconds": round(elapsed, 2),
+        "articles_per_s": round(n / elapsed, 1),
+        "bytes": size,
+        "raw_chars": raw_chars,
+        "size_over_raw": round(size / raw_chars, 3),
+        "peak_rss_mib": round(peak_kib / 1024, 1),
+        "output": done.stdout.strip(),
+    }
+
+
+def _score(
+    name: str,
+    level: str,
+    queries: Sequence[object],
+    predict: Callable[[object], tuple[list[tuple[int, int, str | None]], str | None]],
+) -> SystemResult:
+    """Run one system over the queries and score it."""
+    from bench.generate import GeneratedArticle
+
+    pairs: list[tuple[str | None, frozenset[str]]] = []
+    cases: list[Case] = []
+    detections: list[Detection] = []
+    latencies: list[float] = []
+    headline_hits = headline_total = 0
+    for q in queries:
+        assert isinstance(q, GeneratedArticle)
+        started = time.perf_counter()
+        spans, headline = predict(q)
+        latencies.append(time.perf_counter() - started)
+        by_start = {start: (end, source) for start, end, source in spans}
+        for truth in q.sentences:
+            end, source = by_start.get(truth.start, (truth.end, None))
+            pairs.append((source, truth.sources))
+            if truth.sources:
+                cases.append(Case(q.id, truth.start, truth.end, truth.sources))
+        for start, end, source in spans:
+            if source is not None:
+                detections.append(Detection(q.id, start, end, source))
+        if q.headline_source:
+            headline_total += 1
+            headline_hits += headline in q.headline_source
+    att = attribution(pairs)
+    pd = plagdet(cases, detections)
+    return SystemResult(
+        name=name,
+        level=level,
+        precision=round(att.precision, 4),
+        recall=round(att.recall, 4),
+        f1=round(att.f1, 4),
+        false_attribution=round(att.false_attribution, 4),
+        originals=att.originals,
+        headline_accuracy=round(headline_hits / headline_total, 4) if headline_total else None,
+        plagdet=round(pd.plagdet, 4),
+        plagdet_precision=round(pd.precision, 4),
+        plagdet_recall=round(pd.recall, 4),
+        granularity=round(pd.granularity, 3),
+        trace_p50_ms=round(percentile(latencies, 50) * 1e3, 2),
+        trace_p99_ms=round(percentile(latencies, 99) * 1e3, 2),
+        sentences=len(pairs),
+    )
+
+
+def whole_command(db: Path, queries: Sequence[object], n: int) -> dict[str, object]:
+    """Median wall time of ``unspun trace FILE --json`` (start-up included)."""
+    from bench.generate import GeneratedArticle
+
+    times: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, q in enumerate(queries[:n]):
+            assert isinstance(q, GeneratedArticle)
+            path = Path(tmp) / f"q{i}.txt"
+            path.write_text(f"{q.title}\n\n{q.text}\n", encoding="utf-8")
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "unspun", "trace", str(path), "--db", str(db), "--json"],
+                capture_output=True,
+                check=True,
+            )
+            times.append(time.perf_counter() - started)
+    return {
+        "runs": len(times),
+        "median_s": round(statistics.median(times), 3),
+        "p90_s": round(percentile(times, 90), 3),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> RunResult:
+    """Run the benchmark; returns (and writes) the results."""
+    from bench.baseline import BaselineParams, MinHashTracer
+    from bench.corpora import load_all
+    from bench.generate import build_benchmark
+    from bench.spin import Thesaurus
+    from unspun.align.trace import Tracer
+    from unspun.index.store import IndexReader
+    from unspun.records import Article
+
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--levels", default="verbatim,light,heavy,paraphrase")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--limit", type=int, default=None, help="articles per corpus")
+    parser.add_argument("--commands", type=int, default=20, help="whole-command runs")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args(argv)
+    levels = args.levels.split(",")
+
+    articles = load_all(limit=args.limit)
+    thesaurus = Thesaurus.load()
+    benches = {
+        level: build_benchmark(
+            articles, n_queries=args.queries, level=level, seed=args.seed, thesaurus=thesaurus
+        )
+        for level in levels
+    }
+    indexed = benches[levels[0]].indexed
+    result = RunResult(
+        date=time.strftime("%Y-%m-%d"),
+        machine=_machine(),
+        command="python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+        corpus={
+            "articles": len(articles),
+            "indexed": len(indexed),
+            "queries_per_level": args.queries,
+            "seed": args.seed,
+        },
+    )
+    with tempfile.TemporaryDirectory(prefix="unspun-bench-") as tmp:
+        jsonl = Path(tmp) / "indexed.jsonl"
+        raw = _write_jsonl(indexed, jsonl)
+        db = Path(tmp) / "db"
+        result.index = index_with_unspun(jsonl, db, raw, len(indexed))
+        print(f"unspun index: {result.index}", file=sys.stderr)
+
+        baseline = None
+        if not args.no_baseline:
+            baseline = MinHashTracer(BaselineParams())
+            started = time.perf_counter()
+            baseline.index(indexed)
+            secs = time.perf_counter() - started
+            result.baseline_index = {
+                "seconds": round(secs, 2),
+                "articles_per_s": round(len(indexed) / secs, 1),
+                "params": asdict(BaselineParams()),
+            }
+            print(f"baseline index: {result.baseline_index}", file=sys.stderr)
+
+        with IndexReader(db) as reader:
+            tracer = Tracer(reader)
+
+            def unspun_predict(q: object) -> tuple[list[tuple[int, int, str | None]], str | None]:
+                assert isinstance(q, Article) or hasattr(q, "text")
+                report = tracer.trace(
+                    Article(id=q.id, title=q.title, text=q.text)  # type: ignore[attr-defined]
+                )
+                spans = [
+                    (s.start, s.end, s.sources[0].article_id if s.sources else None)
+                    for s in report.sentences
+                ]
+                head = report.headline_source.article_id if report.headline_source else None
+                return spans, head
+
+            def baseline_predict(q: object) -> tuple[list[tuple[int, int, str | None]], str | None]:
+                assert baseline is not None
+                art = Article(id=q.id, title=q.title, text=q.text)  # type: ignore[attr-defined]
+                spans = [(s, e, src) for s, e, src, _ in baseline.trace(art)]
+                head_spans = baseline.trace(Article(id="h", title="", text=q.title))  # type: ignore[attr-defined]
+                head = head_spans[0][2] if head_spans else None
+                return spans, head
+
+            for level in levels:
+                queries = benches[level].queries
+                for name, predict in (
+                    ("unspun", unspun_predict),
+                    ("minhash-lsh", baseline_predict),
+                ):
+                    if name == "minhash-lsh" and baseline is None:
+                        continue
+                    res = _score(name, level, queries, predict)
+                    result.levels.append(res)
+                    print(json.dumps(asdict(res)), file=sys.stderr)
+        result.whole_command = whole_command(db, benches[levels[0]].queries, args.commands)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(asdict(result), indent=2) + "\n")
+    print(markdown(result))
+    return result
+
+
+def markdown(result: RunResult) -> str:
+    """The results as the Markdown table of docs/benchmarks.md."""
+    lines = [
+        "| spin level | system | P | R | F1 | originals wrongly attributed | headline "
+        "source | PlagDet | trace p50 / p99 (ms) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in result.levels:
+        head = "-" if r.headline_accuracy is None else f"{r.headline_accuracy:.3f}"
+        lines.append(
+            f"| {r.level} | {r.name} | {r.precision:.3f} | {r.recall:.3f} | **{r.f1:.3f}** | "
+            f"{r.false_attribution:.2%} ({r.originals}) | {head} | {r.plagdet:.3f} | "
+            f"{r.trace_p50_ms:.1f} / {r.trace_p99_ms:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

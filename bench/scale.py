@@ -1,0 +1,193 @@
+"""How index time, size, memory and trace latency grow with the corpus: 10k, 100k, 1M.
+
+The real corpora here stop near 20k articles, so bigger indexes are filled with
+*synthetic* articles made by recombining real sentences (15-35 random sentences from
+the real corpora each, undated, outlet ``synthetic``). The queries are the benchmark's
+generated articles (real sources, spun), and their sources are indexed along with the
+filler; accuracy at scale counts any article that truly holds a sentence as correct,
+synthetic ones included.
+
+    .venv/bin/python -m bench.scale [--sizes 10000,100000,1000000] [--queries 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.metrics import attribution, percentile
+from bench.run import ROOT, _machine, index_with_unspun
+
+MIN_WORDS = 6
+
+
+def _sentence_pool(articles: Sequence[object]) -> list[str]:
+    from unspun.records import Article
+    from unspun.text import split_sentences
+
+    pool: list[str] = []
+    for art in articles:
+        assert isinstance(art, Article)
+        for span in split_sentences(art.text):
+            sent = art.text[span.start : span.end]
+            if len(sent.split()) >= MIN_WORDS and "\n" not in sent:
+                pool.append(sent)
+    return pool
+
+
+def write_corpus(
+    real: Sequence[object],
+    pool: Sequence[str],
+    total: int,
+    path: Path,
+    watch: set[tuple[str, ...]],
+    seed: int,
+) -> tuple[int, dict[tuple[str, ...], set[str]]]:
+    """Write the real articles then synthetic ones up to ``total``.
+
+    Returns the raw character count and, for the watched sentences (those the queries
+    took), the synthetic articles that hold them.
+    """
+    from bench.run import _write_jsonl
+    from unspun.text import words
+
+    rng = random.Random(seed)
+    raw = _write_jsonl(real, path)
+    holders: dict[tuple[str, ...], set[str]] = {}
+    keyed = [tuple(words(s)) for s in pool]
+    with open(path, "a", encoding="utf-8") as fh:
+        for n in range(total - len(real)):
+            picks = rng.sample(range(len(pool)), rng.randint(15, 35))
+            paras = []
+            for i in range(0, len(picks), 3):
+                paras.append(" ".join(pool[j] for j in picks[i : i + 3]))
+            text = "\n\n".join(paras)
+            title = " ".join(pool[picks[0]].split()[:10])
+            art_id = f"synthetic-{n}"
+            for j in picks:
+                if keyed[j] in watch:
+                    holders.setdefault(keyed[j], set()).add(art_id)
+            raw += len(text) + len(title)
+            fh.write(
+                json.dumps({"id": art_id, "title": title, "text": text, "source": "synthetic"})
+                + "\n"
+            )
+    return raw, holders
+
+
+def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
+    """Run the scale benchmark and write bench/results/scale.json and scale.png."""
+    from bench.corpora import load_all
+    from bench.generate import build_benchmark
+    from bench.spin import Thesaurus
+    from unspun.align.trace import Tracer
+    from unspun.index.store import IndexReader
+    from unspun.records import Article
+    from unspun.text import words
+
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--level", default="heavy")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    articles = load_all()
+    bench = build_benchmark(
+        articles,
+        n_queries=args.queries,
+        level=args.level,
+        seed=args.seed,
+        thesaurus=Thesaurus.load(),
+    )
+    pool = _sentence_pool(bench.indexed)
+    watch = {tuple(words(t.original_text)) for q in bench.queries for t in q.sentences}
+    rows: list[dict[str, object]] = []
+    for size in sizes:
+        real = bench.indexed[: min(size, len(bench.indexed))]
+        real_ids = {a.id for a in real}
+        with tempfile.TemporaryDirectory(prefix="unspun-scale-") as tmp:
+            jsonl = Path(tmp) / "corpus.jsonl"
+            started = time.perf_counter()
+            raw, holders = write_corpus(real, pool, size, jsonl, watch, args.seed)
+            print(
+                f"{size}: corpus written in {time.perf_counter() - started:.0f} s", file=sys.stderr
+            )
+            db = Path(tmp) / "db"
+            idx = index_with_unspun(jsonl, db, raw, size)
+            latencies: list[float] = []
+            pairs: list[tuple[str | None, frozenset[str]]] = []
+            with IndexReader(db) as reader:
+                tracer = Tracer(reader)
+                for q in bench.queries:
+                    started = time.perf_counter()
+                    report = tracer.trace(Article(id=q.id, title=q.title, text=q.text))
+                    latencies.append(time.perf_counter() - started)
+                    by_start = {s.start: s for s in report.sentences}
+                    for t in q.sentences:
+                        truth = frozenset(t.sources & real_ids) | frozenset(
+                            holders.get(tuple(words(t.original_text)), set())
+                        )
+                        if t.sources and not truth:
+                            continue  # its source was not indexed at this size
+                        got = by_start.get(t.start)
+                        pred = got.sources[0].article_id if got and got.sources else None
+                        pairs.append((pred, truth))
+            att = attribution(pairs)
+            row: dict[str, object] = {
+                "articles": size,
+                "real_articles": len(real),
+                **{k: v for k, v in idx.items() if k != "output"},
+                "trace_p50_ms": round(percentile(latencies, 50) * 1e3, 2),
+                "trace_p99_ms": round(percentile(latencies, 99) * 1e3, 2),
+                "f1": round(att.f1, 4),
+                "false_attribution": round(att.false_attribution, 4),
+                "sentences": len(pairs),
+            }
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "scale.json").write_text(
+        json.dumps({"machine": _machine(), "level": args.level, "rows": rows}, indent=2) + "\n"
+    )
+    plot(rows, args.out / "scale.png")
+    return rows
+
+
+def plot(rows: Sequence[dict[str, object]], path: Path) -> None:
+    """Index throughput, size and trace latency against corpus size."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [float(str(r["articles"])) for r in rows]
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    panels = [
+        ("index throughput (articles/s)", ["articles_per_s"], 2000.0),
+        ("index size / raw text", ["size_over_raw"], 1.5),
+        ("trace latency (ms)", ["trace_p50_ms", "trace_p99_ms"], None),
+    ]
+    for ax, (title, keys, target) in zip(axes, panels, strict=True):
+        for key in keys:
+            ax.plot(sizes, [float(str(r[key])) for r in rows], marker="o", label=key)
+        if target is not None:
+            ax.axhline(target, color="grey", linestyle="--", label="target")
+        ax.set_xscale("log")
+        ax.set_xlabel("indexed articles")
+        ax.set_title(title)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+if __name__ == "__main__":
+    main()
