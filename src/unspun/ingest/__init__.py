@@ -26,6 +26,7 @@ from unspun.records import Article, Rejected
 # The HTML and WARC readers pull in trafilatura and warcio (about 0.2 s of start-up);
 # they are imported when a page or an archive is read, not when a .txt is traced.
 
+
 def article_from_html(html: str, *, url: str | None, origin: str) -> Article | Rejected:
     """Extract an article from an HTML page (see :mod:`unspun.ingest.html`)."""
     from unspun.ingest import html as html_reader
