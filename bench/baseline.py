@@ -38,6 +38,7 @@ from unspun.text import dateline_end, split_sentences, words
 
 __all__ = [
     "DEFAULT_GRID",
+    "EXTENDED_GRID",
     "BaselineParams",
     "MinHashTracer",
     "score",
@@ -62,12 +63,15 @@ class BaselineParams:
             picks bands and rows minimising equal-weight false-positive and
             false-negative areas).
         min_words: Sentences with fewer words are neither indexed nor traced.
+        min_jaccard: Candidates whose estimated Jaccard is below this are dropped
+            (0 keeps every LSH candidate).
     """
 
     num_perm: int = 128
     shingle: int = 3
     threshold: float = 0.5
     min_words: int = 4
+    min_jaccard: float = 0.0
 
     def __post_init__(self) -> None:
         if self.num_perm < 2:
@@ -78,6 +82,8 @@ class BaselineParams:
             raise ValueError(f"threshold must be in (0, 1], got {self.threshold}")
         if self.min_words < 1:
             raise ValueError(f"min_words must be at least 1, got {self.min_words}")
+        if not 0.0 <= self.min_jaccard <= 1.0:
+            raise ValueError(f"min_jaccard must be in [0, 1], got {self.min_jaccard}")
 
 
 def _units(text: str) -> list[tuple[Span, tuple[str, ...]]]:
@@ -168,7 +174,7 @@ class MinHashTracer:
         Returns:
             One ``(start, end, source id or None, estimated Jaccard)`` per sentence,
             in order; ``(start, end, None, 0.0)`` for a sentence shorter than
-            ``min_words`` or with no LSH candidate.
+            ``min_words`` or with no LSH candidate at ``min_jaccard`` or above.
         """
         out: list[Traced] = []
         for span, ws in _units(article.text):
@@ -176,6 +182,8 @@ class MinHashTracer:
                 out.append((span.start, span.end, None, 0.0))
                 continue
             source, jaccard = self._best(self._sketch(ws))
+            if jaccard < self.params.min_jaccard:
+                source, jaccard = None, 0.0
             out.append((span.start, span.end, source, jaccard))
         return out
 
@@ -191,7 +199,11 @@ class MinHashTracer:
             self._owner[key] = article.id
 
     def _best(self, sketch: LeanMinHash) -> tuple[str | None, float]:
-        """The best candidate's article id and Jaccard estimate, or ``(None, 0.0)``."""
+        """The best candidate's article id and Jaccard estimate, or ``(None, 0.0)``.
+
+        ``min_jaccard`` is applied by the caller: dropping the candidates below it
+        and then taking the best is the same as taking the best and then dropping it.
+        """
         best: tuple[float, tuple[bool, str, str]] | None = None
         for key in self._lsh.query(sketch):
             jaccard = float(sketch.jaccard(self._sketches[key]))
@@ -208,6 +220,14 @@ DEFAULT_GRID: tuple[BaselineParams, ...] = tuple(
     for n, t in itertools.product((2, 3, 5), (0.2, 0.3, 0.4, 0.5, 0.6, 0.7))
 )
 """The tuning grid: shingle in {2, 3, 5} by threshold in {0.2, ..., 0.7}."""
+
+EXTENDED_GRID: tuple[BaselineParams, ...] = tuple(
+    BaselineParams(shingle=n, threshold=t, min_jaccard=c)
+    for n, t, c in itertools.product(
+        (1, 2, 3), (0.1, 0.2, 0.3, 0.4, 0.5), (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
+    )
+)
+"""Beyond the brief's grid: single words, lower thresholds and a Jaccard cutoff."""
 
 
 def score(
@@ -255,6 +275,7 @@ def _row(params: BaselineParams, tp: int, fp: int, fn: int) -> Row:
         "shingle": params.shingle,
         "threshold": params.threshold,
         "min_words": params.min_words,
+        "min_jaccard": params.min_jaccard,
         "tp": tp,
         "fp": fp,
         "fn": fn,
@@ -286,7 +307,7 @@ def tune(
 
     Returns:
         One row per configuration (``num_perm``, ``shingle``, ``threshold``,
-        ``min_words``, ``tp``, ``fp``, ``fn``, ``precision``, ``recall``, ``f1``),
+        ``min_words``, ``min_jaccard``, ``tp``, ``fp``, ``fn``, ``precision``, ``recall``, ``f1``),
         best F1 first (ties: higher precision, then smaller shingle and threshold).
 
     Raises:
@@ -313,21 +334,31 @@ def tune(
     for (num_perm, shingle), members in groups.items():
         # Repeated sentences (boilerplate) are sketched once.
         sketch = _Sketcher(num_perm, shingle, cache=True)
+        # One index and one pass over the queries per (threshold, min_words); the
+        # min_jaccard cutoffs are then applied to the best candidates found.
+        found: dict[tuple[float, int], list[tuple[str | None, float]]] = {}
         for params in members:
-            tracer = MinHashTracer(params)
-            for article, units in zip(indexed, index_units, strict=True):
-                if article.id not in tracer._order:
-                    tracer._add(
-                        article,
-                        [sketch(ws) if len(ws) >= params.min_words else None for ws in units],
-                    )
+            key = (params.threshold, params.min_words)
+            if key not in found:
+                tracer = MinHashTracer(params)
+                for article, units in zip(indexed, index_units, strict=True):
+                    if article.id not in tracer._order:
+                        tracer._add(
+                            article,
+                            [sketch(ws) if len(ws) >= params.min_words else None for ws in units],
+                        )
+                found[key] = [
+                    tracer._best(sketch(ws)) if len(ws) >= params.min_words else (None, 0.0)
+                    for units in query_units
+                    for ws in units
+                ]
             predicted = [
-                tracer._best(sketch(ws))[0] if len(ws) >= params.min_words else None
-                for units in query_units
-                for ws in units
+                source if jaccard >= params.min_jaccard else None for source, jaccard in found[key]
             ]
             rows.append(_row(params, *score(predicted, truth)))
-    rows.sort(key=lambda r: (-r["f1"], -r["precision"], r["shingle"], r["threshold"]))
+    rows.sort(
+        key=lambda r: (-r["f1"], -r["precision"], r["shingle"], r["threshold"], r["min_jaccard"])
+    )
     return rows
 
 
@@ -446,10 +477,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--held-out", type=int, default=0, help="unsourced sentences per query")
     parser.add_argument("--top", type=int, default=18, help="rows printed per level")
+    parser.add_argument("--extended", action="store_true", help="use EXTENDED_GRID")
+    parser.add_argument("--json", type=Path, help="also write every row here (JSON lines)")
+    parser.add_argument("--no-speed", action="store_true", help="skip the speed runs")
     args = parser.parse_args(argv)
 
     articles = _load(args.limit + (2000 if args.held_out else 0))
     indexed, held_out = articles[: args.limit], articles[args.limit :]
+    dump: list[dict[str, object]] = []
     for name, share in (("verbatim", 0.0), ("light", 0.1), ("heavy", 1 / 3)):
         queries = synthetic_queries(
             indexed,
@@ -460,23 +495,33 @@ def main(argv: Sequence[str] | None = None) -> None:
             held_out_per_query=args.held_out,
         )
         start = time.perf_counter()
-        rows = tune(indexed, queries)
-        print(
-            f"\n== {name} spin ({share:.0%} of words replaced), {time.perf_counter() - start:.0f}s"
-        )
-        print("shingle threshold    P      R      F1    (tp/fp/fn)")
+        rows = tune(indexed, queries, EXTENDED_GRID if args.extended else DEFAULT_GRID)
+        took = time.perf_counter() - start
+        dump += [{"level": name, "held_out": args.held_out, **r} for r in rows]
+        print(f"\n== {name} spin ({share:.0%} of words replaced), tuned in {took:.0f}s")
+        print("shingle  threshold  min_jaccard    P      R      F1    (tp/fp/fn)")
         for r in rows[: args.top]:
             print(
-                f"{r['shingle']:>7} {r['threshold']:>9} {r['precision']:.3f}  {r['recall']:.3f}  "
-                f"{r['f1']:.3f}  ({r['tp']}/{r['fp']}/{r['fn']})"
+                f"{r['shingle']:>7}  {r['threshold']:>9}  {r['min_jaccard']:>11}  "
+                f"{r['precision']:.3f}  {r['recall']:.3f}  {r['f1']:.3f}  "
+                f"({r['tp']}/{r['fp']}/{r['fn']})"
             )
-        best = BaselineParams(shingle=int(rows[0]["shingle"]), threshold=rows[0]["threshold"])
+        if args.no_speed:
+            continue
+        best = BaselineParams(
+            shingle=int(rows[0]["shingle"]),
+            threshold=rows[0]["threshold"],
+            min_jaccard=rows[0]["min_jaccard"],
+        )
         for params in dict.fromkeys((best, BaselineParams())):
             index_rate, query_rate = _speed(params, indexed, queries)
             print(
-                f"speed shingle={params.shingle} threshold={params.threshold}: "
-                f"index {index_rate:,.0f} sentences/s, trace {query_rate:,.0f} sentences/s"
+                f"speed shingle={params.shingle} threshold={params.threshold} "
+                f"min_jaccard={params.min_jaccard}: index {index_rate:,.0f} sentences/s, "
+                f"trace {query_rate:,.0f} sentences/s"
             )
+    if args.json:
+        args.json.write_text("".join(json.dumps(d) + "\n" for d in dump), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.baseline import BaselineParams
 from bench.metrics import Case, Detection, attribution, percentile, plagdet
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -205,9 +206,54 @@ def whole_command(db: Path, queries: Sequence[object], n: int) -> dict[str, obje
     }
 
 
+Predict = Callable[[object], tuple[list[tuple[int, int, str | None]], str | None]]
+
+
+def _baseline_predict(baseline: object) -> Predict:
+    """The baseline as a predictor; it indexes bodies only, so it names no headline."""
+    from bench.baseline import MinHashTracer
+    from unspun.records import Article
+
+    assert isinstance(baseline, MinHashTracer)
+
+    def predict(q: object) -> tuple[list[tuple[int, int, str | None]], str | None]:
+        art = Article(id=q.id, title=q.title, text=q.text)  # type: ignore[attr-defined]
+        return [(s, e, src) for s, e, src, _ in baseline.trace(art)], None
+
+    return predict
+
+
+def _config_name(params: object) -> str:
+    return "shingle={shingle} threshold={threshold} num_perm={num_perm}".format(
+        **asdict(params)  # type: ignore[call-overload]
+    )
+
+
+def _baseline_configs(path: Path, levels: Sequence[str]) -> dict[str, BaselineParams]:
+    """Per-level baseline configurations from the tuning file (defaults when absent)."""
+    chosen: dict[str, dict[str, float]] = {}
+    if path.exists():
+        chosen = json.loads(path.read_text(encoding="utf-8"))["chosen"]
+    else:
+        print(
+            f"no {path}: baseline runs with its defaults (run bench.tune_baseline)", file=sys.stderr
+        )
+    return {
+        level: BaselineParams(
+            num_perm=int(chosen[level]["num_perm"]),
+            shingle=int(chosen[level]["shingle"]),
+            threshold=float(chosen[level]["threshold"]),
+            min_words=int(chosen[level]["min_words"]),
+        )
+        if level in chosen
+        else BaselineParams()
+        for level in levels
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> RunResult:
     """Run the benchmark; returns (and writes) the results."""
-    from bench.baseline import BaselineParams, MinHashTracer
+    from bench.baseline import MinHashTracer
     from bench.corpora import load_all
     from bench.generate import build_benchmark
     from bench.spin import Thesaurus
@@ -223,6 +269,12 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
     parser.add_argument("--commands", type=int, default=20, help="whole-command runs")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument(
+        "--tuning",
+        type=Path,
+        default=ROOT / "bench" / "results" / "baseline_tuning.json",
+        help="baseline configuration per level (written by bench.tune_baseline)",
+    )
     args = parser.parse_args(argv)
     levels = args.levels.split(",")
 
@@ -253,18 +305,27 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
         result.index = index_with_unspun(jsonl, db, raw, len(indexed))
         print(f"unspun index: {result.index}", file=sys.stderr)
 
-        baseline = None
+        baselines: dict[str, MinHashTracer] = {}
         if not args.no_baseline:
-            baseline = MinHashTracer(BaselineParams())
-            started = time.perf_counter()
-            baseline.index(indexed)
-            secs = time.perf_counter() - started
-            result.baseline_index = {
-                "seconds": round(secs, 2),
-                "articles_per_s": round(len(indexed) / secs, 1),
-                "params": asdict(BaselineParams()),
+            configs = _baseline_configs(args.tuning, levels)
+            built: dict[BaselineParams, MinHashTracer] = {}
+            for level in levels:
+                params = configs[level]
+                if params not in built:
+                    tracer_b = MinHashTracer(params)
+                    started = time.perf_counter()
+                    tracer_b.index(indexed)
+                    secs = time.perf_counter() - started
+                    built[params] = tracer_b
+                    result.baseline_index[_config_name(params)] = {
+                        "seconds": round(secs, 2),
+                        "articles_per_s": round(len(indexed) / secs, 1),
+                    }
+                    print(f"baseline index {params}: {secs:.1f} s", file=sys.stderr)
+                baselines[level] = built[params]
+            result.baseline_index["per_level"] = {
+                level: _config_name(configs[level]) for level in levels
             }
-            print(f"baseline index: {result.baseline_index}", file=sys.stderr)
 
         with IndexReader(db) as reader:
             tracer = Tracer(reader)
@@ -281,22 +342,12 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
                 head = report.headline_source.article_id if report.headline_source else None
                 return spans, head
 
-            def baseline_predict(q: object) -> tuple[list[tuple[int, int, str | None]], str | None]:
-                assert baseline is not None
-                art = Article(id=q.id, title=q.title, text=q.text)  # type: ignore[attr-defined]
-                spans = [(s, e, src) for s, e, src, _ in baseline.trace(art)]
-                head_spans = baseline.trace(Article(id="h", title="", text=q.title))  # type: ignore[attr-defined]
-                head = head_spans[0][2] if head_spans else None
-                return spans, head
-
             for level in levels:
                 queries = benches[level].queries
-                for name, predict in (
-                    ("unspun", unspun_predict),
-                    ("minhash-lsh", baseline_predict),
-                ):
-                    if name == "minhash-lsh" and baseline is None:
-                        continue
+                systems: list[tuple[str, Predict]] = [("unspun", unspun_predict)]
+                if level in baselines:
+                    systems.append(("minhash-lsh", _baseline_predict(baselines[level])))
+                for name, predict in systems:
                     res = _score(name, level, queries, predict)
                     result.levels.append(res)
                     print(json.dumps(asdict(res)), file=sys.stderr)

@@ -1,8 +1,12 @@
 """How index time, size, memory and trace latency grow with the corpus: 10k, 100k, 1M.
 
 The real corpora here stop near 20k articles, so bigger indexes are filled with
-*synthetic* articles made by recombining real sentences (15-35 random sentences from
-the real corpora each, undated, outlet ``synthetic``). The queries are the benchmark's
+*synthetic* articles made by recombining real sentences: each synthetic sentence joins
+the first part of one real sentence to the last part of another (cut at random word
+boundaries), so it reads like news, has news' word statistics, and is new -- reusing
+whole sentences would make every sentence a copy held by hundreds of articles at 1M,
+which is not what a news index looks like. 15-35 such sentences make an article
+(undated, outlet ``synthetic``). The queries are the benchmark's
 generated articles (real sources, spun), and their sources are indexed along with the
 filler; accuracy at scale counts any article that truly holds a sentence as correct,
 synthetic ones included.
@@ -52,27 +56,27 @@ def write_corpus(
     """Write the real articles then synthetic ones up to ``total``.
 
     Returns the raw character count and, for the watched sentences (those the queries
-    took), the synthetic articles that hold them.
+    took), the synthetic articles that hold them: none, since synthetic sentences are
+    recombined (kept in the signature so that truth stays explicit).
     """
     from bench.run import _write_jsonl
-    from unspun.text import words
 
     rng = random.Random(seed)
     raw = _write_jsonl(real, path)
-    holders: dict[tuple[str, ...], set[str]] = {}
-    keyed = [tuple(words(s)) for s in pool]
+    holders: dict[tuple[str, ...], set[str]] = {w: set() for w in watch if not w}
+    split = [s.split() for s in pool]
     with open(path, "a", encoding="utf-8") as fh:
         for n in range(total - len(real)):
-            picks = rng.sample(range(len(pool)), rng.randint(15, 35))
-            paras = []
-            for i in range(0, len(picks), 3):
-                paras.append(" ".join(pool[j] for j in picks[i : i + 3]))
+            sentences = []
+            for _ in range(rng.randint(15, 35)):
+                head, tail = split[rng.randrange(len(split))], split[rng.randrange(len(split))]
+                cut_a = rng.randint(2, max(2, len(head) - 2))
+                cut_b = rng.randint(1, max(1, len(tail) - 3))
+                sentences.append(" ".join(head[:cut_a] + tail[cut_b:]))
+            paras = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
             text = "\n\n".join(paras)
-            title = " ".join(pool[picks[0]].split()[:10])
+            title = " ".join(sentences[0].split()[:10]).rstrip(".")
             art_id = f"synthetic-{n}"
-            for j in picks:
-                if keyed[j] in watch:
-                    holders.setdefault(keyed[j], set()).add(art_id)
             raw += len(text) + len(title)
             fh.write(
                 json.dumps({"id": art_id, "title": title, "text": text, "source": "synthetic"})

@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 
 #: Version of the fingerprint byte layout and hashing scheme (see ``index/fingerprint.py``).
-FINGERPRINT_VERSION = 1
+FINGERPRINT_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from unspun.index.fingerprint import sentence_key
+from unspun.index.fingerprint import index_keys
 from unspun.index.store import IndexReader, iter_all_articles
 from unspun.text import split_sentences, words
 
@@ -62,10 +62,10 @@ def _check_consistent(db: Path) -> int:
             count += 1
             start, end = art.spans[0]
             first = words(art.text[start:end])
-            key = sentence_key(first)
-            hits = reader.lookup(np.array([key], dtype=np.uint64), max_postings=10**6)
-            sids = hits[key].tolist()
-            assert art.sid0 + 1 in sids, f"{art.id}: postings missing"
+            keys = index_keys(first, reader.params).tolist()
+            hits = reader.lookup(np.array(keys, dtype=np.uint64), max_postings=10**6)
+            for key in keys:
+                assert art.sid0 + 1 in hits[key].tolist(), f"{art.id}: postings missing"
             assert len(art.spans) == len(split_sentences(art.text))
         return count
 

@@ -1,17 +1,18 @@
 """Sentence fingerprints: pure functions from words to 32-bit keys.
 
-Fingerprint layout, version 1 (see :data:`unspun.config.FINGERPRINT_VERSION`):
+Fingerprint layout, version 2 (see :data:`unspun.config.FINGERPRINT_VERSION`):
 
 * every word is hashed with ``xxh3_64`` of its UTF-8 normalised form (seed 0);
 * an n-gram hash is ``fold(h1, ..., hn)`` with ``fold(a, b) = (a * 0x9E3779B97F4A7C15) ^ b``
   in wrapping 64-bit arithmetic, mixed once more with the n-gram size;
 * n-grams made only of stopwords are dropped (they say nothing about the source);
-* a sentence's *key* is the top 32 bits of an n-gram hash; the whole sentence also gets
-  a key from ``xxh3_64`` of its words joined by single spaces (exact copies of short
-  lines such as headlines);
-* an indexed sentence keeps its ``keys_per_sentence`` smallest distinct keys (a
-  consistent sample: a copy of the sentence keeps the same ones); a query looks up all
-  of its keys;
+* a sentence's *key* is the top 32 bits of an n-gram hash; the whole sentence also has
+  an *exact key*, the top 32 bits of ``xxh3_64`` of its words joined by single spaces;
+* an indexed sentence keeps its ``keys_per_sentence`` smallest distinct n-gram keys (a
+  consistent sample: a copy of the sentence keeps the same ones); only a sentence left
+  without any (fewer than ``min_words`` words, or stopwords only) keeps its exact key
+  instead (version 1 kept it for every sentence);
+* a query looks up all of its keys, the exact key included;
 * a *posting* is one ``uint64``: ``key << 32 | sentence_id``, so sorting postings sorts
   them by key and a key's postings are one contiguous run.
 
@@ -97,15 +98,11 @@ def query_keys(words: Sequence[str], params: IndexParams) -> U64:
 
 
 def index_keys(words: Sequence[str], params: IndexParams) -> U64:
-    """The keys an indexed sentence keeps: its exact key and its smallest n-gram keys.
-
-    The exact-sentence key is always kept; it is not counted in
-    ``keys_per_sentence``.
-    """
+    """The keys an indexed sentence keeps: its smallest n-gram keys, else its exact key."""
     exact = sentence_key(words)
     keys = query_keys(words, params)
     sample = keys[keys != exact][: params.keys_per_sentence]
-    return np.union1d(sample, np.array([exact], dtype=np.uint64))
+    return sample if len(sample) else np.array([exact], dtype=np.uint64)
 
 
 def postings(sentences: Sequence[Sequence[str]], first_sid: int, params: IndexParams) -> U64:
@@ -155,8 +152,12 @@ def postings(sentences: Sequence[Sequence[str]], first_sid: int, params: IndexPa
     else:
         sample_keys = np.empty(0, dtype=np.uint64)
         sample_local = np.empty(0, dtype=np.int64)
-    all_keys = np.concatenate([sample_keys, exact])
-    all_local = np.concatenate([sample_local, np.arange(len(sentences), dtype=np.int64)])
+    # Only sentences left without an n-gram key (short ones, or all stopwords) keep
+    # their exact key: for the others it would only duplicate what the n-grams find.
+    bare = np.ones(len(sentences), dtype=np.bool_)
+    bare[sample_local] = False
+    all_keys = np.concatenate([sample_keys, exact[bare]])
+    all_local = np.concatenate([sample_local, np.flatnonzero(bare)])
     sids = all_local.astype(np.uint64) + np.uint64(first_sid)
     return np.asarray((all_keys << _SHIFT) | sids, dtype=np.uint64)
 

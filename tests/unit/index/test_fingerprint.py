@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from unspun.config import IndexParams
-from unspun.index.fingerprint import index_keys, postings, query_keys, split_postings
+from unspun.index.fingerprint import (
+    index_keys,
+    postings,
+    query_keys,
+    sentence_key,
+    split_postings,
+)
 
 SENTENCES = [
     ["the", "harbour", "board", "voted", "to", "extend", "the", "ferry", "strike"],
@@ -28,7 +34,7 @@ def test_index_keys_are_a_subset_of_query_keys() -> None:
 def test_sample_size_is_bounded() -> None:
     params = IndexParams(keys_per_sentence=4)
     keys = index_keys(SENTENCES[0], params)
-    assert len(keys) == 5  # four sampled n-gram keys and the exact-sentence key
+    assert len(keys) == 4  # four sampled n-gram keys; the exact key only for bare sentences
 
 
 def test_short_sentence_gets_only_its_exact_key() -> None:
@@ -37,8 +43,9 @@ def test_short_sentence_gets_only_its_exact_key() -> None:
 
 def test_stopword_only_ngrams_are_dropped() -> None:
     params = IndexParams(shingle_sizes=(2,))
-    only_stop = query_keys(["of", "the", "and", "to"], params)
-    assert len(only_stop) == 1  # the exact key alone
+    words = ["of", "the", "and", "to"]
+    assert len(query_keys(words, params)) == 1  # the exact key alone
+    assert index_keys(words, params).tolist() == [sentence_key(words)]
 
 
 @pytest.mark.parametrize("first_sid", [0, 17, 2**31], ids=["zero", "small", "large"])

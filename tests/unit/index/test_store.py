@@ -9,7 +9,7 @@ import pytest
 
 from unspun.config import IndexParams
 from unspun.errors import IndexLockedError, ParamsMismatchError, StoreError
-from unspun.index.fingerprint import postings, sentence_key
+from unspun.index.fingerprint import index_keys, postings
 from unspun.index.store import IndexReader, IndexWriter, PreparedArticle
 from unspun.records import Article
 
@@ -35,10 +35,11 @@ def _prepared(n: int, params: IndexParams) -> PreparedArticle:
 
 
 def _find(reader: IndexReader, words: list[str]) -> list[tuple[int, int]]:
-    key = sentence_key(words)
-    hits = reader.lookup(np.array([key], dtype=np.uint64), max_postings=1000)
-    sids = hits.get(key, np.empty(0, np.uint64)).tolist()
-    return sorted(reader.articles_for_sids(sids).values())
+    """Sentences holding every key the given sentence was indexed with."""
+    keys = index_keys(words, IndexParams()).tolist()
+    hits = reader.lookup(np.array(keys, dtype=np.uint64), max_postings=1000)
+    common = set.intersection(*(set(hits.get(k, np.empty(0, np.uint64)).tolist()) for k in keys))
+    return sorted(reader.articles_for_sids(sorted(common)).values())
 
 
 @pytest.fixture
