@@ -2,11 +2,11 @@
 
 The real corpora here stop near 20k articles, so bigger indexes are filled with
 *synthetic* articles made by recombining real sentences: each synthetic sentence joins
-the first part of one real sentence to the last part of another (cut at random word
-boundaries), so it reads like news, has news' word statistics, and is new -- reusing
-whole sentences would make every sentence a copy held by hundreds of articles at 1M,
-which is not what a news index looks like. 15-35 such sentences make an article
-(undated, outlet ``synthetic``). The queries are the benchmark's
+3-5 fragments of 3-6 words cut from different real sentences, so it has news' words
+and phrases but is new and shares no long run with any real sentence. (Reusing whole
+sentences, or halves, would make every query's source held, whole or nearly, by
+hundreds of filler articles at 1M: a test of duplicate handling, not of scale.)
+15-35 such sentences make an article (undated, outlet ``synthetic``). The queries are the benchmark's
 generated articles (real sources, spun), and their sources are indexed along with the
 filler; accuracy at scale counts any article that truly holds a sentence as correct,
 synthetic ones included.
@@ -69,10 +69,13 @@ def write_corpus(
         for n in range(total - len(real)):
             sentences = []
             for _ in range(rng.randint(15, 35)):
-                head, tail = split[rng.randrange(len(split))], split[rng.randrange(len(split))]
-                cut_a = rng.randint(2, max(2, len(head) - 2))
-                cut_b = rng.randint(1, max(1, len(tail) - 3))
-                sentences.append(" ".join(head[:cut_a] + tail[cut_b:]))
+                fragments: list[str] = []
+                for _ in range(rng.randint(3, 5)):
+                    source = split[rng.randrange(len(split))]
+                    size = min(len(source), rng.randint(3, 6))
+                    at = rng.randrange(len(source) - size + 1)
+                    fragments.extend(source[at : at + size])
+                sentences.append(" ".join(fragments).rstrip(".,;:") + ".")
             paras = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
             text = "\n\n".join(paras)
             title = " ".join(sentences[0].split()[:10]).rstrip(".")
