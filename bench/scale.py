@@ -6,10 +6,9 @@ The real corpora here stop near 20k articles, so bigger indexes are filled with
 and phrases but is new and shares no long run with any real sentence. (Reusing whole
 sentences, or halves, would make every query's source held, whole or nearly, by
 hundreds of filler articles at 1M: a test of duplicate handling, not of scale.)
-15-35 such sentences make an article (undated, outlet ``synthetic``). The queries are the benchmark's
-generated articles (real sources, spun), and their sources are indexed along with the
-filler; accuracy at scale counts any article that truly holds a sentence as correct,
-synthetic ones included.
+15-35 such sentences make an article (undated, outlet ``synthetic``). The queries
+are the benchmark's generated articles (real sources, spun), and their sources are
+indexed along with the filler.
 
     .venv/bin/python -m bench.scale [--sizes 10000,100000,1000000] [--queries 100]
 """
