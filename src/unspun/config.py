@@ -86,6 +86,9 @@ class TraceParams:
         candidates: Indexed sentences verified per traced sentence, best ranked first.
         deep_candidates: How far down the ranking to look for a sentence whose first
             ``candidates`` all failed (heavily spun sentences share few keys).
+        deep_min_weight: Evidence a candidate of the deeper look needs: the sum over
+            shared keys of ``1 / (1 + log2 df)`` (one key found in 1 sentence weighs
+            1.0, in 7 sentences 0.26, in 1,000 sentences 0.09).
         rescue_articles: Candidate articles whose every sentence is compared with the
             traced sentences that found no direct match.
         stitched_min_sources: An article is called stitched when at least this many
@@ -106,6 +109,7 @@ class TraceParams:
     max_sources: int = 10
     candidates: int = 12
     deep_candidates: int = 60
+    deep_min_weight: float = 0.0
     rescue_articles: int = 8
     stitched_min_sources: int = 2
     stitched_min_copied: float = 0.3

@@ -228,7 +228,7 @@ class Tracer:
         first = [_strongest(r, params.candidates) for r in ranked]
         scored = self._verify(all_q, [[sid for sid, _ in f] for f in first], cache)
         deeper = [
-            [sid for sid, _ in r[len(f) :]]
+            [sid for sid, w in r[len(f) :] if w >= params.deep_min_weight]
             if not found and len(q.norms) >= params.min_exact_words
             else []
             for q, r, f, found in zip(all_q, ranked, first, scored, strict=True)
