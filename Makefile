@@ -41,9 +41,12 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
 	$(PIP) install -e '.[dev,bench]'
 	touch $@
 
+# About 45 minutes; needs ../shared/data and Debian's mythes-en-us thesaurus.
 bench: $(VENV)/.installed-bench
-	$(BIN)/python -m bench.run
-	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.tune_baseline --queries 60 --shingles 2,3 --thresholds 0.2,0.3,0.4,0.5
+	$(BIN)/python -m bench.run --queries 200 --seed 1 --commands 20
+	$(BIN)/python -m bench.scale --sizes 10000,100000,1000000 --queries 100
+	$(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -224,7 +224,7 @@ DEFAULT_GRID: tuple[BaselineParams, ...] = tuple(
 EXTENDED_GRID: tuple[BaselineParams, ...] = tuple(
     BaselineParams(shingle=n, threshold=t, min_jaccard=c)
     for n, t, c in itertools.product(
-        (1, 2, 3), (0.1, 0.2, 0.3, 0.4, 0.5), (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
+        (1, 2, 3), (0.1, 0.2, 0.3, 0.4, 0.5), (0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
     )
 )
 """Beyond the brief's grid: single words, lower thresholds and a Jaccard cutoff."""

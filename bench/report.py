@@ -85,7 +85,8 @@ def speed_section(run: dict[str, Any]) -> list[str]:
             ratios.append(f"{level} {b['trace_p50_ms'] / r['trace_p50_ms']:.2f}x")
     if ratios:
         out.append(
-            "- trace speed, baseline p50 / unspun p50 (target >= 5x): " + ", ".join(ratios) + "."
+            "- trace speed, baseline p50 / unspun p50 (target: unspun >= 5x faster, a ratio "
+            "of 5 or more; below 1, unspun is the slower): " + ", ".join(ratios) + "."
         )
     wc = run.get("whole_command") or {}
     if wc:

@@ -224,7 +224,7 @@ def _baseline_predict(baseline: object) -> Predict:
 
 
 def _config_name(params: object) -> str:
-    return "shingle={shingle} threshold={threshold} num_perm={num_perm}".format(
+    return "shingle={shingle} threshold={threshold} min_jaccard={min_jaccard} num_perm={num_perm}".format(
         **asdict(params)  # type: ignore[call-overload]
     )
 
@@ -244,6 +244,7 @@ def _baseline_configs(path: Path, levels: Sequence[str]) -> dict[str, BaselinePa
             shingle=int(chosen[level]["shingle"]),
             threshold=float(chosen[level]["threshold"]),
             min_words=int(chosen[level]["min_words"]),
+            min_jaccard=float(chosen[level].get("min_jaccard", 0.0)),
         )
         if level in chosen
         else BaselineParams()

@@ -37,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
     parser.add_argument("--levels", default="verbatim,light,heavy,paraphrase")
     parser.add_argument("--shingles", default="2,3,5", help="word shingle sizes to try")
     parser.add_argument("--thresholds", default="0.2,0.3,0.4,0.5,0.6,0.7")
+    parser.add_argument(
+        "--min-jaccards", default="0.0", help="cut-offs on the estimated Jaccard of the best"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
 
@@ -58,9 +61,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
             queries.append((Article(id=q.id, title=q.title, text=q.text), truth))
         started = time.perf_counter()
         grid = [
-            BaselineParams(shingle=int(n), threshold=float(t))
+            BaselineParams(shingle=int(n), threshold=float(t), min_jaccard=float(c))
             for n in args.shingles.split(",")
             for t in args.thresholds.split(",")
+            for c in args.min_jaccards.split(",")
         ] or list(DEFAULT_GRID)
         rows = tune(bench.indexed, queries, grid)
         print(
@@ -68,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
             f"best {rows[0]}",
             file=sys.stderr,
         )
-        chosen[level] = {k: rows[0][k] for k in ("num_perm", "shingle", "threshold", "min_words")}
+        keys = ("num_perm", "shingle", "threshold", "min_words", "min_jaccard")
+        chosen[level] = {k: rows[0][k] for k in keys if k in rows[0]}
         tables[level] = rows
     result = {"seed": args.seed, "queries": args.queries, "chosen": chosen, "grid": tables}
     args.out.mkdir(parents=True, exist_ok=True)

@@ -141,3 +141,23 @@ def test_tune_ranks_a_perfect_configuration_first() -> None:
 def test_tune_rejects_truth_of_the_wrong_length() -> None:
     with pytest.raises(ValueError, match="truth sets"):
         tune([article("a", HARBOUR)], [(article("q", HARBOUR), [])])
+
+
+def test_min_jaccard_drops_weak_matches() -> None:
+    edited = HARBOUR.replace("Tuesday", "Wednesday").replace("grain", "coal")
+    loose = MinHashTracer(BaselineParams(threshold=0.3))
+    strict = MinHashTracer(BaselineParams(threshold=0.3, min_jaccard=0.95))
+    for t in (loose, strict):
+        t.index([article("qg-1", HARBOUR)])
+    ((_, _, source, jaccard),) = loose.trace(article("q", edited))
+    assert source == "qg-1"
+    assert jaccard < 0.95
+    assert strict.trace(article("q", edited))[0][2:] == (None, 0.0)
+    assert strict.trace(article("q", HARBOUR))[0][2:] == ("qg-1", 1.0)
+
+
+def test_params_are_checked() -> None:
+    with pytest.raises(ValueError, match="min_jaccard"):
+        BaselineParams(min_jaccard=1.5)
+    with pytest.raises(ValueError, match="threshold"):
+        BaselineParams(threshold=0.0)
