@@ -224,9 +224,9 @@ def _baseline_predict(baseline: object) -> Predict:
 
 
 def _config_name(params: object) -> str:
-    return "shingle={shingle} threshold={threshold} min_jaccard={min_jaccard} num_perm={num_perm}".format(
-        **asdict(params)  # type: ignore[call-overload]
-    )
+    fields = asdict(params)  # type: ignore[call-overload]
+    names = ("shingle", "threshold", "min_jaccard", "num_perm")
+    return " ".join(f"{k}={fields[k]}" for k in names if k in fields)
 
 
 def _baseline_configs(path: Path, levels: Sequence[str]) -> dict[str, BaselineParams]:
