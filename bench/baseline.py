@@ -68,10 +68,10 @@ class BaselineParams:
     """
 
     num_perm: int = 128
-    shingle: int = 3
-    threshold: float = 0.5
+    shingle: int = 1
+    threshold: float = 0.2
     min_words: int = 4
-    min_jaccard: float = 0.0
+    min_jaccard: float = 0.4
 
     def __post_init__(self) -> None:
         if self.num_perm < 2:

@@ -540,7 +540,8 @@ def build_benchmark(
 # --------------------------------------------------------------------------- files
 
 
-def _article_record(art: Article) -> dict[str, object]:
+def article_record(art: Article) -> dict[str, object]:
+    """An article as a JSON-ready mapping (the JSONL record unspun reads)."""
     return {
         "id": art.id,
         "title": art.title,
@@ -656,8 +657,8 @@ def write_benchmark(bench: Benchmark, folder: Path) -> None:
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    _write_jsonl(folder / "indexed.jsonl", (_article_record(a) for a in bench.indexed))
-    _write_jsonl(folder / "held_out.jsonl", (_article_record(a) for a in bench.held_out))
+    _write_jsonl(folder / "indexed.jsonl", (article_record(a) for a in bench.indexed))
+    _write_jsonl(folder / "held_out.jsonl", (article_record(a) for a in bench.held_out))
     _write_jsonl(folder / "queries.jsonl", (query_record(q) for q in bench.queries))
 
 

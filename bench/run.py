@@ -84,6 +84,7 @@ def _machine() -> dict[str, object]:
 
 
 def _write_jsonl(articles: Sequence[object], path: Path) -> int:
+    from bench.generate import article_record
     from unspun.records import Article
 
     raw = 0
@@ -91,15 +92,7 @@ def _write_jsonl(articles: Sequence[object], path: Path) -> int:
         for art in articles:
             assert isinstance(art, Article)
             raw += len(art.text) + len(art.title)
-            rec = {
-                "id": art.id,
-                "title": art.title,
-                "text": art.text,
-                "url": art.url,
-                "outlet": art.outlet,
-                "published": art.published,
-            }
-            fh.write(json.dumps(rec) + "\n")
+            fh.write(json.dumps(article_record(art)) + "\n")
     return raw
 
 

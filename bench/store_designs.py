@@ -13,8 +13,6 @@ outside the timings) and answer the same key lookups.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import shutil
 import sqlite3
 import statistics
@@ -28,7 +26,6 @@ import numpy as np
 from unspun.config import IndexParams
 from unspun.index.fingerprint import query_keys
 from unspun.index.store import IndexReader, IndexWriter, PreparedArticle
-from unspun.ingest.records import article_from_mapping
 from unspun.pipeline import prepare
 from unspun.records import Article
 from unspun.text import words
@@ -37,15 +34,10 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def load(limit: int) -> list[Article]:
-    out: list[Article] = []
-    with gzip.open(DATA / "reuters21578" / "articles.jsonl.gz", "rt") as fh:
-        for n, line in enumerate(fh):
-            item = article_from_mapping(json.loads(line), origin=f"reuters:{n}")
-            if isinstance(item, Article):
-                out.append(item)
-            if len(out) >= limit:
-                break
-    return out
+    """The first ``limit`` Reuters-21578 articles."""
+    from bench.corpora import load_corpus
+
+    return load_corpus("reuters", limit=limit)
 
 
 def size_of(path: Path) -> int:
