@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bench.baseline import BaselineParams, MinHashTracer, score, tune
+from bench.baseline import DEFAULT_GRID, BaselineParams, MinHashTracer, score, tune
 from unspun.records import Article
+from unspun.text import words
 
 HARBOUR = (
     "The harbour board of Port Quillon voted on Tuesday to close the old grain pier for "
@@ -161,3 +162,21 @@ def test_params_are_checked() -> None:
         BaselineParams(min_jaccard=1.5)
     with pytest.raises(ValueError, match="threshold"):
         BaselineParams(threshold=0.0)
+
+
+def test_estimate_is_datasketch_jaccard(tracer: MinHashTracer) -> None:
+    edited = MARKET.replace("night", "evening").replace("doubled", "tripled")
+    ((_, _, source, jaccard),) = tracer.trace(article("q", edited))
+    sketch = tracer._sketch
+    expected = sketch(tuple(words(edited))).jaccard(sketch(tuple(words(MARKET))))
+    assert source == "qg-1"
+    assert jaccard == pytest.approx(expected)
+    assert 0.4 <= jaccard < 1.0
+
+
+def test_default_grid_is_shingle_by_threshold_without_cutoff() -> None:
+    assert len(DEFAULT_GRID) == 18
+    assert {(p.shingle, p.threshold) for p in DEFAULT_GRID} == {
+        (n, t) for n in (2, 3, 5) for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+    }
+    assert {p.min_jaccard for p in DEFAULT_GRID} == {0.0}
