@@ -11,7 +11,7 @@ ties going to the earliest ``published`` article (undated last), then the smalle
 :func:`unspun.text.split_sentences` and :func:`unspun.text.words`, and a dateline is
 skipped the way unspun's indexer skips it, so both systems compare the same units.
 
-Tuning: on Reuters-21578 (first 5,000 valid articles, 33,153 sentences), 200
+Tuning: on Reuters-21578 (first 5,000 valid articles; 31,102 sentences indexed), 200
 queries per spin level, each of 6 sentences of 4+ words drawn from random indexed
 articles, with 0 %, 10 % or a third of every sentence's words replaced at random
 positions by random vocabulary words (truth: the indexed articles holding the original
