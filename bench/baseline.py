@@ -36,7 +36,6 @@ Reproduce with::
 from __future__ import annotations
 
 import argparse
-import gzip
 import itertools
 import json
 import random
@@ -390,22 +389,12 @@ def tune(
 
 # --- The synthetic tuning run (python -m bench.baseline) -----------------------------
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-
 
 def _load(limit: int) -> list[Article]:
     """The first ``limit`` valid articles of the Reuters-21578 corpus."""
-    from unspun.ingest.records import article_from_mapping
+    from bench.corpora import load_corpus
 
-    out: list[Article] = []
-    with gzip.open(DATA / "reuters21578" / "articles.jsonl.gz", "rt", encoding="utf-8") as fh:
-        for n, line in enumerate(fh):
-            item = article_from_mapping(json.loads(line), origin=f"reuters:{n}")
-            if isinstance(item, Article):
-                out.append(item)
-                if len(out) >= limit:
-                    break
-    return out
+    return load_corpus("reuters", limit=limit)
 
 
 def _spin(ws: Sequence[str], share: float, vocab: Sequence[str], rng: random.Random) -> list[str]:

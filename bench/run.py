@@ -34,6 +34,7 @@ from pathlib import Path
 
 from bench.baseline import BaselineParams
 from bench.metrics import Case, Detection, attribution, percentile, plagdet
+from unspun.records import TraceReport
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -121,6 +122,11 @@ def index_with_unspun(jsonl: Path, db: Path, raw_chars: int, n: int) -> dict[str
         "peak_rss_mib": round(peak_kib / 1024, 1),
         "output": done.stdout.strip(),
     }
+
+
+def origins(report: TraceReport) -> dict[int, str | None]:
+    """Each traced sentence's start offset -> the id of its origin (None: original)."""
+    return {s.start: s.sources[0].article_id if s.sources else None for s in report.sentences}
 
 
 def _score(
@@ -329,10 +335,8 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
                 report = tracer.trace(
                     Article(id=q.id, title=q.title, text=q.text)  # type: ignore[attr-defined]
                 )
-                spans = [
-                    (s.start, s.end, s.sources[0].article_id if s.sources else None)
-                    for s in report.sentences
-                ]
+                origin = origins(report)
+                spans = [(s.start, s.end, origin[s.start]) for s in report.sentences]
                 head = report.headline_source.article_id if report.headline_source else None
                 return spans, head
 

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.metrics import attribution, percentile
-from bench.run import ROOT, _machine, index_with_unspun
+from bench.run import ROOT, _machine, index_with_unspun, origins
 
 MIN_WORDS = 6
 
@@ -137,16 +137,14 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
                     started = time.perf_counter()
                     report = tracer.trace(Article(id=q.id, title=q.title, text=q.text))
                     latencies.append(time.perf_counter() - started)
-                    by_start = {s.start: s for s in report.sentences}
+                    origin = origins(report)
                     for t in q.sentences:
                         truth = frozenset(t.sources & real_ids) | frozenset(
                             holders.get(tuple(words(t.original_text)), set())
                         )
                         if t.sources and not truth:
                             continue  # its source was not indexed at this size
-                        got = by_start.get(t.start)
-                        pred = got.sources[0].article_id if got and got.sources else None
-                        pairs.append((pred, truth))
+                        pairs.append((origin.get(t.start), truth))
             att = attribution(pairs)
             row: dict[str, object] = {
                 "articles": size,

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.metrics import attribution
+from bench.run import origins
 from unspun.align.trace import Tracer
 from unspun.config import IndexParams
 from unspun.index.store import IndexReader, IndexWriter
@@ -83,12 +84,8 @@ def test_attribution_stays_above_the_floor(
         for q in queries[level]:
             assert isinstance(q, GeneratedArticle)
             report = tracer.trace(Article(id=q.id, title=q.title, text=q.text))
-            by_start = {s.start: s for s in report.sentences}
-            for truth in q.sentences:
-                got = by_start.get(truth.start)
-                pairs.append(
-                    (got.sources[0].article_id if got and got.sources else None, truth.sources)
-                )
+            origin = origins(report)
+            pairs.extend((origin.get(t.start), t.sources) for t in q.sentences)
     result = attribution(pairs)
     floor = FLOORS["levels"][level]
     summary = (
