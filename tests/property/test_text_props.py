@@ -168,3 +168,17 @@ def test_tokenize_range_equals_tokenize_of_slice(raw: str, data: st.DataObject) 
     assert [(t.norm, t.start + start, t.end + start) for t in inner] == [
         (t.norm, t.start, t.end) for t in ranged
     ]
+
+
+ascii_text = st.one_of(
+    st.text(st.characters(codec="ascii"), max_size=200),
+    news_text.map(lambda t: t.encode("ascii", "ignore").decode()),
+)
+
+
+@given(ascii_text)
+@_RELAXED
+def test_ascii_fast_path_finds_the_same_words(raw: str) -> None:
+    from unspun.text import tokens
+
+    assert tokens._ASCII_WORD.findall(raw) == tokens._WORD.findall(raw)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import array
 import fcntl
+import itertools
 import logging
 import os
 import sqlite3
@@ -40,6 +41,7 @@ from typing import IO
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
 from unspun.config import IndexParams
 from unspun.errors import IndexLockedError, ParamsMismatchError, StoreError
@@ -174,18 +176,14 @@ def pack_spans(spans: Sequence[tuple[int, int]]) -> bytes:
 
 
 def unpack_spans(blob: bytes) -> tuple[tuple[int, int], ...]:
-    """Inverse of :func:`pack_spans` (plain Python: articles have few sentences, and
+    """Inverse of :func:`pack_spans` (no numpy: articles have few sentences, and
     numpy's per-call overhead dominated trace time)."""
     values = array.array("H" if blob[0] == 2 else "I", blob[1:])
     if sys.byteorder == "big":
         values.byteswap()
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for i in range(0, len(values), 2):
-        start = pos + values[i]
-        pos = start + values[i + 1]
-        out.append((start, pos))
-    return tuple(out)
+    # Gap, length, gap, length...: their running sum is start, end, start, end...
+    bounds = list(itertools.accumulate(values))
+    return tuple(zip(bounds[0::2], bounds[1::2], strict=True))
 
 
 def _connect(db_file: Path) -> sqlite3.Connection:
@@ -283,18 +281,21 @@ class IndexReader:
         return result
 
     def articles_for_sids(self, sids: Sequence[int]) -> dict[int, tuple[int, int]]:
-        """Map sentence ids to ``(article rowid, local sentence id)``."""
-        out: dict[int, tuple[int, int]] = {}
-        cur = self._conn.cursor()
-        for sid in sorted(set(sids)):
-            row = cur.execute(
-                "SELECT rowid, sid0, n_sent FROM articles WHERE sid0 <= ? "
-                "ORDER BY sid0 DESC LIMIT 1",
-                (sid,),
-            ).fetchone()
-            if row is not None and sid < row[1] + row[2]:
-                out[sid] = (row[0], sid - row[1])
-        return out
+        """Map sentence ids to ``(article rowid, local sentence id)``.
+
+        One query for all ids: the article of a sentence id is the one with the
+        greatest ``sid0`` not above it (a covering-index search per id, in SQLite).
+        """
+        wanted = sorted({int(s) for s in sids})
+        if not wanted:
+            return {}
+        rows = self._conn.execute(
+            "SELECT j.value, a.rowid, a.sid0, a.n_sent FROM json_each(?) j "
+            "JOIN articles a ON a.sid0 = "
+            "(SELECT MAX(sid0) FROM articles WHERE sid0 <= j.value)",
+            (orjson.dumps(wanted),),
+        )
+        return {sid: (rowid, sid - sid0) for sid, rowid, sid0, n in rows if sid < sid0 + n}
 
     def article(self, rowid: int) -> StoredArticle | None:
         """Read one article by rowid."""
@@ -309,13 +310,15 @@ class IndexReader:
         return None if row is None else _stored(row)
 
     def articles(self, rowids: Sequence[int]) -> dict[int, StoredArticle]:
-        """Read several articles by rowid."""
-        out: dict[int, StoredArticle] = {}
-        for rowid in sorted(set(rowids)):
-            stored = self.article(rowid)
-            if stored is not None:
-                out[rowid] = stored
-        return out
+        """Read several articles by rowid (one query)."""
+        wanted = sorted({int(r) for r in rowids})
+        if not wanted:
+            return {}
+        rows = self._conn.execute(
+            f"{_SELECT} WHERE rowid IN (SELECT value FROM json_each(?))",
+            (orjson.dumps(wanted),),
+        )
+        return {int(row[0]): _stored(row) for row in rows}
 
     def stats(self) -> IndexStats:
         """Counts and sizes of the index."""

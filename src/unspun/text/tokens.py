@@ -53,6 +53,9 @@ _JOINERS = _mark_class() + "".join(f"\\u{ord(c):04x}" for c in IGNORABLE)
 _PIECE = rf"[^\W_]+(?:[{_JOINERS}]+[^\W_]*)*"
 # "%" is a word of its own ("percent"), so "5%" and "5 percent" read the same.
 _WORD = re.compile(rf"{_PIECE}(?:(?:['’]|(?<=\d)[.,](?=\d)){_PIECE})*|[%％]")
+# The same words in ASCII text, which has no marks or invisible characters to join:
+# a third faster, and most news text is ASCII.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:(?:'|(?<=\d)[.,](?=\d))[A-Za-z0-9]+)*|%")
 # A number with thousands separators, as a whole word of the NUL-joined norms.
 _THOUSANDS = re.compile(r"(?<![^\x00])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![^\x00])")
 _DROP = str.maketrans({**dict.fromkeys(IGNORABLE, None), "’": "'"})
@@ -109,7 +112,8 @@ def tokenize(raw: str, start: int = 0, end: int | None = None) -> list[Token]:
     [("o'neill", 0, 7), ('paid', 8, 12), ('1200', 14, 19)]
     """
     stop = len(raw) if end is None else end
-    matches = list(_WORD.finditer(raw, start, stop))
+    pattern = _ASCII_WORD if raw[start:stop].isascii() else _WORD
+    matches = list(pattern.finditer(raw, start, stop))
     norms = _norms([m.group() for m in matches])
     return [Token(n, m.start(), m.end()) for n, m in zip(norms, matches, strict=True)]
 
@@ -120,7 +124,7 @@ def words(raw: str) -> list[str]:
     >>> words("Well-known firms don't pay 1,200.50 in tax.")
     ['well', 'known', 'firms', "don't", 'pay', '1200.50', 'in', 'tax']
     """
-    return _norms(_WORD.findall(raw))
+    return _norms((_ASCII_WORD if raw.isascii() else _WORD).findall(raw))
 
 
 STOPWORDS: frozenset[str] = frozenset(
