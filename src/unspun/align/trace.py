@@ -49,7 +49,7 @@ class _Query:
     norms: tuple[str, ...]
     display: tuple[str, ...]
     content: frozenset[str]
-    numbers: frozenset[str]
+    facts: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ def _query(index: int, raw: str, start: int, end: int) -> _Query:
         tuple(t.norm for t in toks),
         tuple(raw[t.start : t.end] for t in toks),
         content_words(t.norm for t in toks),
-        _numbers(t.norm for t in toks),
+        _facts(t.norm for t in toks),
     )
 
 
@@ -114,9 +114,24 @@ class _ArticleCache:
         return [t.norm for t in toks], [text[t.start : t.end] for t in toks]
 
 
-def _numbers(words: Iterable[str]) -> frozenset[str]:
-    """The numbers among normalised words (their values survive a spinner's reformatting)."""
-    return frozenset(w for w in words if w[:1].isdigit())
+# Calendar words are facts like numbers: "from October 31" is not "from December 31".
+# ("may" is left out: it is more often a verb than the month.)
+_CALENDAR = frozenset(
+    """january february march april june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+
+
+def _facts(words: Iterable[str]) -> frozenset[str]:
+    """Numbers, months and weekdays among normalised words: facts a copy keeps.
+
+    A spinner reformats numbers ("1,200" to "1200") but the normaliser reads both
+    alike, so their values survive.
+
+    >>> sorted(_facts(["sales", "rose", "3.5", "percent", "in", "march"]))
+    ['3.5', 'march']
+    """
+    return frozenset(w for w in words if w[:1].isdigit() or w in _CALENDAR)
 
 
 def _score(
@@ -126,14 +141,14 @@ def _score(
 
     Word-sequence similarity decides; content-word overlap rescues reordered clauses
     (scored at most ``min_similarity``, so true sequence matches rank first). Two
-    sentences that each hold a number the other lacks report different facts ("rose 3
-    pct" is not "rose 5 pct"), however alike their words.
+    sentences that each hold a number, month or weekday the other lacks report
+    different facts ("rose 3 pct" is not "rose 5 pct"), however alike their words.
     """
     seq = sequence_similarity(query.norms, source)
     if seq < params.min_bag_similarity:
         return 0.0
-    source_numbers = _numbers(content)
-    if (query.numbers - source_numbers) and (source_numbers - query.numbers):
+    source_facts = _facts(content)
+    if (query.facts - source_facts) and (source_facts - query.facts):
         return 0.0
     shorter = min(len(query.norms), len(source))
     if seq >= params.min_close_similarity and shorter >= params.min_exact_words:

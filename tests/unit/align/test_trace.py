@@ -105,3 +105,23 @@ def test_edits_include_insertions_and_deletions(tracer: Tracer) -> None:
     edits = {(e.from_, e.to) for e in report.sentences[0].sources[0].edits}
     assert ("", "entirely") in edits
     assert ("in June", "") in edits
+
+
+def test_a_different_weekday_or_number_is_a_different_fact(tracer: Tracer) -> None:
+    # Source: "Ferry crews in Port Alder walked out on Friday after talks over new rosters
+    # broke down, stranding about 3,000 commuters."
+    same = (
+        "Ferry crews in Port Alder walked out on Friday after talks over new rosters "
+        "broke down, stranding about 3,000 commuters."
+    )
+
+    def matched(text: str) -> list[str]:
+        [sentence] = tracer.trace(Article(id="q", title="", text=text)).sentences
+        return [m.sentence for m in sentence.sources]
+
+    assert same in matched(same)
+    # Only the fact-free headline ("... walk out over rosters") may still match.
+    for changed in (same.replace("Friday", "Tuesday"), same.replace("3,000", "5,000")):
+        assert not [m for m in matched(changed) if "Friday" in m], changed
+    # Leaving a fact out is an edit, not a contradiction.
+    assert same in matched(same.replace(" on Friday", ""))
