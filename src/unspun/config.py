@@ -94,6 +94,11 @@ class TraceParams:
         stitched_min_sources: An article is called stitched when at least this many
             source articles are the origin of one of its sentences ...
         stitched_min_copied: ... and at least this share of its sentences has a source.
+        semantic_min_similarity: With the optional semantic stage: embedding cosine at
+            or above which a sentence with no lexical source is called a paraphrase of
+            one of its candidates.
+        semantic_candidates: With the semantic stage: candidates embedded per such
+            sentence, the closest in content words first.
     """
 
     min_similarity: float = 0.5
@@ -113,6 +118,8 @@ class TraceParams:
     rescue_articles: int = 8
     stitched_min_sources: int = 2
     stitched_min_copied: float = 0.3
+    semantic_min_similarity: float = 0.75
+    semantic_candidates: int = 8
 
     def __post_init__(self) -> None:
         for name in (
@@ -121,6 +128,7 @@ class TraceParams:
             "min_bag_overlap",
             "holder_margin",
             "stitched_min_copied",
+            "semantic_min_similarity",
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:

