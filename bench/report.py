@@ -32,18 +32,20 @@ def accuracy_section(run: dict[str, Any]) -> list[str]:
         "attributed (target <= 0.5%) | headline source | PlagDet | trace p50 / p99 ms |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
+    names = list(dict.fromkeys(r["name"] for r in run["levels"]))
     for level in levels:
-        for name in ("unspun", "minhash-lsh"):
+        for name in names:
             r = rows.get((level, name))
             if r is None:
                 continue
+            ours = name.startswith("unspun")
             target = TARGET_F1.get(level)
             f1 = f"**{r['f1']:.3f}**"
-            if target is not None and name == "unspun":
+            if target is not None and ours:
                 f1 += f" (>= {target}){_mark(r['f1'] >= target)}"
-            fa_ok = r["false_attribution"] <= 0.005 if name == "unspun" else None
+            fa_ok = r["false_attribution"] <= 0.005 if ours else None
             head = "-" if r["headline_accuracy"] is None else f"{r['headline_accuracy']:.3f}"
-            if name == "minhash-lsh":
+            if not ours:
                 head = "- (bodies only)"
             out.append(
                 f"| {level} | {name} | {r['precision']:.3f} | {r['recall']:.3f} | {f1} | "
@@ -65,29 +67,30 @@ def speed_section(run: dict[str, Any]) -> list[str]:
     ]
     base = run.get("baseline_index") or {}
     for name, fig in base.items():
-        if name == "per_level":
+        if name.startswith("per_level"):
+            out.append(
+                f"- {name.removeprefix('per_level').strip() or 'baseline'} configuration per "
+                "level: " + "; ".join(f"{k}: {v}" for k, v in fig.items()) + "."
+            )
             continue
+        memory = f", {fig['memory_mib']:,.0f} MiB of RAM" if "memory_mib" in fig else ""
         out.append(
             f"- baseline index ({name}), in process: {fig['seconds']} s, "
-            f"{fig['articles_per_s']:,.0f} articles/s."
-        )
-    if "per_level" in base:
-        out.append(
-            "- baseline configuration per level (tuned on separate queries, see below): "
-            + "; ".join(f"{k}: {v}" for k, v in base["per_level"].items())
-            + "."
+            f"{fig['articles_per_s']:,.0f} articles/s{memory}."
         )
     rows = {(r["level"], r["name"]): r for r in run["levels"]}
-    ratios = []
-    for (level, name), r in rows.items():
-        b = rows.get((level, "minhash-lsh"))
-        if name == "unspun" and b is not None and r["trace_p50_ms"]:
-            ratios.append(f"{level} {b['trace_p50_ms'] / r['trace_p50_ms']:.2f}x")
-    if ratios:
-        out.append(
-            "- trace speed, baseline p50 / unspun p50 (target: unspun >= 5x faster, a ratio "
-            "of 5 or more; below 1, unspun is the slower): " + ", ".join(ratios) + "."
-        )
+    baselines = [n for n in dict.fromkeys(r["name"] for r in run["levels"]) if n[:6] != "unspun"]
+    for baseline in baselines:
+        ratios = []
+        for (level, name), r in rows.items():
+            b = rows.get((level, baseline))
+            if name == "unspun" and b is not None and r["trace_p50_ms"]:
+                ratios.append(f"{level} {b['trace_p50_ms'] / r['trace_p50_ms']:.2f}x")
+        if ratios:
+            out.append(
+                f"- trace speed, {baseline} p50 / unspun p50 (target: unspun >= 5x faster, "
+                "a ratio of 5 or more; below 1, unspun is the slower): " + ", ".join(ratios) + "."
+            )
     wc = run.get("whole_command") or {}
     if wc:
         out.append(

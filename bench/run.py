@@ -256,16 +256,20 @@ def _config_name(params: object) -> str:
     return " ".join(f"{k}={fields[k]}" for k in names if k in fields)
 
 
-def _baseline_configs(path: Path, levels: Sequence[str]) -> dict[str, BaselineParams]:
-    """Per-level baseline configurations from the tuning file (defaults when absent)."""
+def _baseline_configs(path: Path, levels: Sequence[str]) -> tuple[str, dict[str, BaselineParams]]:
+    """A baseline's name and per-level configurations from its tuning file (defaults
+    when absent)."""
     chosen: dict[str, dict[str, float]] = {}
+    name = "minhash-lsh"
     if path.exists():
-        chosen = json.loads(path.read_text(encoding="utf-8"))["chosen"]
+        data = json.loads(path.read_text(encoding="utf-8"))
+        chosen = data["chosen"]
+        name = str(data.get("name", name))
     else:
         print(
             f"no {path}: baseline runs with its defaults (run bench.tune_baseline)", file=sys.stderr
         )
-    return {
+    return name, {
         level: BaselineParams(
             num_perm=int(chosen[level]["num_perm"]),
             shingle=int(chosen[level]["shingle"]),
@@ -302,9 +306,12 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
     )
     parser.add_argument(
         "--tuning",
-        type=Path,
-        default=ROOT / "bench" / "results" / "baseline_tuning.json",
-        help="baseline configuration per level (written by bench.tune_baseline)",
+        default=",".join(
+            str(ROOT / "bench" / "results" / name)
+            for name in ("baseline_tuning.json", "wordset_baseline_config.json")
+        ),
+        help="baseline configurations per level, one file per baseline, comma-separated "
+        "(written by bench.tune_baseline; a file's optional 'name' names its system)",
     )
     args = parser.parse_args(argv)
     levels = args.levels.split(",")
@@ -342,30 +349,33 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
         result.index = index_with_unspun(jsonl, db, raw, len(indexed))
         print(f"unspun index: {result.index}", file=sys.stderr)
 
-        baselines: dict[str, MinHashTracer] = {}
+        # baselines[name][level]: one MinHash-LSH system per tuning file.
+        baselines: dict[str, dict[str, MinHashTracer]] = {}
         if not args.no_baseline:
-            configs = _baseline_configs(args.tuning, levels)
             built: dict[BaselineParams, MinHashTracer] = {}
-            for level in levels:
-                params = configs[level]
-                if params not in built:
-                    tracer_b = MinHashTracer(params)
-                    rss_before = _rss_mib()
-                    started = time.perf_counter()
-                    tracer_b.index(indexed)
-                    secs = time.perf_counter() - started
-                    built[params] = tracer_b
-                    result.baseline_index[_config_name(params)] = {
-                        "seconds": round(secs, 2),
-                        "articles_per_s": round(len(indexed) / secs, 1),
-                        # The baseline lives in this process's memory: what it added.
-                        "memory_mib": round(_rss_mib() - rss_before, 1),
-                    }
-                    print(f"baseline index {params}: {secs:.1f} s", file=sys.stderr)
-                baselines[level] = built[params]
-            result.baseline_index["per_level"] = {
-                level: _config_name(configs[level]) for level in levels
-            }
+            for tuning in [Path(p) for p in args.tuning.split(",") if p]:
+                system, configs = _baseline_configs(tuning, levels)
+                baselines[system] = {}
+                for level in levels:
+                    params = configs[level]
+                    if params not in built:
+                        tracer_b = MinHashTracer(params)
+                        rss_before = _rss_mib()
+                        started = time.perf_counter()
+                        tracer_b.index(indexed)
+                        secs = time.perf_counter() - started
+                        built[params] = tracer_b
+                        result.baseline_index[_config_name(params)] = {
+                            "seconds": round(secs, 2),
+                            "articles_per_s": round(len(indexed) / secs, 1),
+                            # The baseline lives in this process's memory: what it added.
+                            "memory_mib": round(_rss_mib() - rss_before, 1),
+                        }
+                        print(f"baseline index {params}: {secs:.1f} s", file=sys.stderr)
+                    baselines[system][level] = built[params]
+                result.baseline_index[f"per_level {system}"] = {
+                    level: _config_name(configs[level]) for level in levels
+                }
 
         with IndexReader(db) as reader:
             lexical = Tracer(reader)
@@ -376,8 +386,8 @@ def main(argv: Sequence[str] | None = None) -> RunResult:
                 systems: list[tuple[str, Predict]] = [("unspun", _unspun_predict(lexical))]
                 if semantic is not None and level in semantic_levels:
                     systems.append(("unspun+semantic", _unspun_predict(semantic)))
-                if level in baselines:
-                    systems.append(("minhash-lsh", _baseline_predict(baselines[level])))
+                for system, per_level in baselines.items():
+                    systems.append((system, _baseline_predict(per_level[level])))
                 for name, predict in systems:
                     res = _score(name, level, queries, predict)
                     result.levels.append(res)
