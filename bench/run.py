@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -111,19 +110,27 @@ def _write_jsonl(articles: Sequence[object], path: Path) -> int:
 
 
 def index_with_unspun(jsonl: Path, db: Path, raw_chars: int, n: int) -> dict[str, object]:
-    """Run ``unspun index`` as a user would; time, size and peak memory."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "unspun", "index", str(jsonl), "--db", str(db), "--quiet"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"unspun index failed: {done.stderr[-2000:]}")
-    peak_kib = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    """Run ``unspun index`` as a user would; time, size and peak memory.
+
+    Peak memory is the ``wait4`` figure of that one command (its largest process, worker
+    processes included), not this process's children so far: a fork of this big process
+    would count otherwise.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "unspun", "index", str(jsonl), "--db", str(db), "--quiet"],
+            stdout=out,
+            stderr=err,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if proc.returncode != 0:
+        raise RuntimeError(f"unspun index failed: {stderr[-2000:]}")
     size = sum(f.stat().st_size for f in db.iterdir() if f.is_file())
     return {
         "articles": n,
@@ -132,8 +139,8 @@ def index_with_unspun(jsonl: Path, db: Path, raw_chars: int, n: int) -> dict[str
         "bytes": size,
         "raw_chars": raw_chars,
         "size_over_raw": round(size / raw_chars, 3),
-        "peak_rss_mib": round(peak_kib / 1024, 1),
-        "output": done.stdout.strip(),
+        "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+        "output": stdout.strip(),
     }
 
 
