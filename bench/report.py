@@ -137,13 +137,33 @@ def tuning_section(tuning: dict[str, Any]) -> list[str]:
     return out
 
 
+def floor_section(floor: dict[str, Any]) -> list[str]:
+    """The read floor against the baseline (bench.floor)."""
+    ratio = floor["baseline_p50_ms"] / floor["unspun_p50_ms"]
+    return [
+        f"On {floor['queries']} generated articles at the {floor['level']} level, one "
+        "after the other in one process (`python -m bench.floor`), medians per article:",
+        "",
+        f"- the baseline's whole trace ({floor['baseline']}, in RAM): "
+        f"**{floor['baseline_p50_ms']:.2f} ms**;",
+        "- only reading the article (sentences, words, n-gram hashes; no lookup): "
+        f"**{floor['read_floor_p50_ms']:.2f} ms**, {floor['floor_over_baseline']:.0%} of "
+        "the baseline's whole trace;",
+        f"- unspun's whole trace: **{floor['unspun_p50_ms']:.2f} ms** (the baseline is "
+        f"{1 / ratio:.1f}x faster).",
+    ]
+
+
 def main() -> None:
     """Print the generated sections (docs/benchmarks.md embeds them)."""
     run, scale, tuning = _load("results.json"), _load("scale.json"), _load("baseline_tuning.json")
+    floor = _load("floor.json")
     parts: list[str] = []
     if run:
         parts += ["### Accuracy", "", *accuracy_section(run), "", "### Speed and size", ""]
         parts += speed_section(run)
+    if floor:
+        parts += ["", "### How fast could a trace be?", "", *floor_section(floor)]
     if scale:
         parts += ["", "### Growth with the corpus", "", *scale_section(scale)]
     if tuning:
