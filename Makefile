@@ -55,6 +55,7 @@ install-embed: $(VENV)/.installed-embed
 bench: $(VENV)/.installed-bench $(VENV)/.installed-embed
 	$(BIN)/python -m bench.tune_baseline --queries 60 --shingles 2,3 --thresholds 0.2,0.3,0.4,0.5
 	$(BIN)/python -m bench.run --queries 200 --seed 1 --commands 20
+	$(BIN)/python -m bench.floor --queries 200 --level heavy --seed 1
 	$(BIN)/python -m bench.scale --sizes 10000,100000,1000000 --queries 100
 	$(BIN)/python -m bench.report
 

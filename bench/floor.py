@@ -83,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="unspun-floor-") as tmp:
         jsonl = Path(tmp) / "indexed.jsonl"
         raw = _write_jsonl(bench.indexed, jsonl)
-        index_with_unspun(jsonl, Path(tmp) / "db", raw, len(bench.indexed))
+        # The same indexed split as bench.run's: the index figures are a second measure.
+        index = index_with_unspun(jsonl, Path(tmp) / "db", raw, len(bench.indexed))
         with IndexReader(Path(tmp) / "db") as reader:
             tracer = Tracer(reader)
             figures = {
@@ -96,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
                     args.rounds,
                 ),
                 "read_floor_p50_ms": _median_ms(read_floor, queries, args.rounds),
+                "index": index,
                 "unspun_p50_ms": _median_ms(
                     lambda a: tracer.trace(a),  # type: ignore[arg-type]
                     queries,

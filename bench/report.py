@@ -140,7 +140,7 @@ def tuning_section(tuning: dict[str, Any]) -> list[str]:
 def floor_section(floor: dict[str, Any]) -> list[str]:
     """The read floor against the baseline (bench.floor)."""
     ratio = floor["baseline_p50_ms"] / floor["unspun_p50_ms"]
-    return [
+    out = [
         f"On {floor['queries']} generated articles at the {floor['level']} level, one "
         "after the other in one process (`python -m bench.floor`), medians per article:",
         "",
@@ -152,6 +152,16 @@ def floor_section(floor: dict[str, Any]) -> list[str]:
         f"- unspun's whole trace: **{floor['unspun_p50_ms']:.2f} ms** (the baseline is "
         f"{1 / ratio:.1f}x faster).",
     ]
+    idx = floor.get("index")
+    if idx:
+        out += [
+            "",
+            f"The same run indexed the same {idx['articles']:,} articles again: "
+            f"{idx['seconds']} s, {idx['articles_per_s']:,.0f} articles/s, "
+            f"{idx['size_over_raw']:.2f}x the raw text, peak memory "
+            f"{idx['peak_rss_mib']:.0f} MiB (the `wait4` figure of the command alone).",
+        ]
+    return out
 
 
 def main() -> None:
