@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench.run import ROOT, _baseline_configs, _write_jsonl, index_with_unspun
+from bench.run import ROOT, _baseline_configs, _write_jsonl, index_with_unspun, whole_command
 
 
 def _median_ms(fn: Callable[[object], object], items: Sequence[object], rounds: int) -> float:
@@ -98,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
                 ),
                 "read_floor_p50_ms": _median_ms(read_floor, queries, args.rounds),
                 "index": index,
+                "whole_command": whole_command(Path(tmp) / "db", bench.queries, 20),
                 "unspun_p50_ms": _median_ms(
                     lambda a: tracer.trace(a),  # type: ignore[arg-type]
                     queries,

@@ -161,6 +161,12 @@ def floor_section(floor: dict[str, Any]) -> list[str]:
             f"{idx['size_over_raw']:.2f}x the raw text, peak memory "
             f"{idx['peak_rss_mib']:.0f} MiB (the `wait4` figure of the command alone).",
         ]
+    wc = floor.get("whole_command")
+    if wc:
+        out.append(
+            f"`unspun trace FILE --json`, whole command, {wc['runs']} runs in the same run: "
+            f"median **{wc['median_s']} s**{_mark(wc['median_s'] <= 0.5)}, p90 {wc['p90_s']} s."
+        )
     return out
 
 

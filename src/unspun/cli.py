@@ -180,15 +180,18 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 def _print_report(report: object, *, as_json: bool) -> None:
     from unspun.records import TraceReport
-    from unspun.report import render_trace, trace_to_dict
 
     assert isinstance(report, TraceReport)
     if as_json:
         import orjson
 
+        from unspun.report.json import trace_to_dict
+
         sys.stdout.write(orjson.dumps(trace_to_dict(report), option=orjson.OPT_INDENT_2).decode())
         sys.stdout.write("\n")
     else:
+        from unspun.report.terminal import render_trace
+
         console = _console()
         console.print(render_trace(report, plain=not console.is_terminal or console.no_color))
 

