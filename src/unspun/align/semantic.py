@@ -12,15 +12,19 @@ The model is all-MiniLM-L6-v2 (384 dimensions, mean pooling), shipped as a wheel
 sentence-transformers are imported by :meth:`SentenceEmbedder.load`, never when this
 module is imported, so ``unspun trace`` starts as fast without the extra as with it.
 
-Speed on the 2-core reference machine (torch 2.13.0+cpu, sentence-transformers 6.2.0,
-2 threads), measured by ``python -m bench.embed_speed --runs 5`` on 2026-11-25: load
-8.7 s (imports included); batches of 30 news sentences (about 20 words each) 117
-sentences/s (median; the machine was slow that hour: the ecosystem notes measured
-270-295 on an idle one). Cosine of paraphrase pairs 0.67-0.88, of unrelated pairs from
-the same kind of news 0.03-0.11.
+Measured on the 2-core reference machine (torch 2.13.0+cpu, sentence-transformers 6.2.0)
+with ``python -m bench.embed_speed``: :meth:`SentenceEmbedder.load` takes 7-9 s, nearly
+all of it importing torch and transformers. Batches of 30 news sentences (20 words,
+25 tokens each) encode at a median 125-135 sentences/s on 2 idle threads and 70-90 on
+one; when another process holds a core, 2 threads fall to 50-70 (27 with spinning
+OpenMP waits, hence ``OMP_WAIT_POLICY=PASSIVE``). The same machine's sgemm ran at 100
+GFLOPS that day, against 160 when the extra was first surveyed (280 sentences/s), so
+expect the rate to move with the host. Cosine of paraphrase pairs: 0.67-0.88; of
+unrelated news pairs: 0.00-0.11.
 
 A cache keyed by the exact text keeps the vectors of recent sentences (50,000 by default,
-about 80 MB), so a sentence repeated across articles or traces is embedded once.
+about 80 MB), so a sentence repeated across articles or traces is embedded once; 30
+cached sentences come back in about 15 µs.
 """
 
 from __future__ import annotations
