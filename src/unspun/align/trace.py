@@ -62,6 +62,15 @@ class _Query:
 
 
 @dataclass(frozen=True, slots=True)
+class _Words:
+    """What scoring needs of a stored sentence, computed once per trace."""
+
+    norms: list[str]
+    content: frozenset[str]
+    facts: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class _Scored:
     rowid: int
     local: int
@@ -96,7 +105,7 @@ class _ArticleCache:
         self.reader = reader
         self.articles: dict[int, StoredArticle] = {}
         self.where: dict[int, tuple[int, int]] = {}
-        self._words: dict[tuple[int, int], tuple[list[str], frozenset[str]]] = {}
+        self._words: dict[tuple[int, int], _Words] = {}
 
     def load(self, rowids: Sequence[int]) -> None:
         missing = [r for r in rowids if r not in self.articles]
@@ -109,14 +118,16 @@ class _ArticleCache:
         start, end = art.spans[local - 1]
         return art.text, dateline_end(art.text, start), end
 
-    def words(self, rowid: int, local: int) -> tuple[list[str], frozenset[str]]:
-        """Normalised words (dateline left out) and content words of a stored sentence."""
+    def words(self, rowid: int, local: int) -> _Words:
+        """Normalised words (dateline left out), content words and facts of a stored
+        sentence."""
         key = (rowid, local)
         cached = self._words.get(key)
         if cached is None:
             text, start, end = self._bounds(rowid, local)
             norms = words(text[start:end])
-            cached = self._words[key] = (norms, content_words(norms))
+            content = content_words(norms)
+            cached = self._words[key] = _Words(norms, content, _facts(content))
         return cached
 
     def plain(self, rowid: int, local: int) -> str:
@@ -156,9 +167,7 @@ def _contradicts(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a - b) and bool(b - a)
 
 
-def _score(
-    query: _Query, source: Sequence[str], content: frozenset[str], params: TraceParams
-) -> float:
+def _score(query: _Query, stored: _Words, params: TraceParams) -> float:
     """Similarity of a candidate in (0, 1], or 0 when it is not a source.
 
     Word-sequence similarity decides; content-word overlap rescues reordered clauses
@@ -166,10 +175,11 @@ def _score(
     sentences that each hold a number, month or weekday the other lacks report
     different facts ("rose 3 pct" is not "rose 5 pct"), however alike their words.
     """
+    source, content = stored.norms, stored.content
     seq = sequence_similarity(query.norms, source)
     if seq < params.min_bag_similarity:
         return 0.0
-    if _contradicts(query.facts, _facts(content)):
+    if _contradicts(query.facts, stored.facts):
         return 0.0
     shorter = min(len(query.norms), len(source))
     if seq >= params.min_close_similarity and shorter >= params.min_exact_words:
@@ -304,8 +314,7 @@ class Tracer:
                 if sid not in where:
                     continue
                 rowid, local = where[sid]
-                norms, content = cache.words(rowid, local)
-                sim = _score(q, norms, content, self.params)
+                sim = _score(q, cache.words(rowid, local), self.params)
                 if sim > 0:
                     found.append(_Scored(rowid, local, sim))
             scored.append(found)
@@ -329,8 +338,7 @@ class Tracer:
             for rowid in rowids:
                 art = cache.articles[rowid]
                 for local in range(1, len(art.spans) + 1):
-                    norms, content = cache.words(rowid, local)
-                    sim = _score(q, norms, content, self.params)
+                    sim = _score(q, cache.words(rowid, local), self.params)
                     if sim > 0:
                         found.append(_Scored(rowid, local, sim))
         return rowids
@@ -355,14 +363,12 @@ class Tracer:
                 pool.update(
                     (rowid, local) for local in range(1, len(cache.articles[rowid].spans) + 1)
                 )
-            closest = sorted(
-                (
-                    (-len(q.content & content), rowid, local)
-                    for rowid, local in pool
-                    for norms, content in [cache.words(rowid, local)]
-                    if not _contradicts(q.facts, _facts(content))
-                ),
-            )[: params.semantic_candidates]
+            shared: list[tuple[int, int, int]] = []
+            for rowid, local in pool:
+                stored = cache.words(rowid, local)
+                if not _contradicts(q.facts, stored.facts):
+                    shared.append((-len(q.content & stored.content), rowid, local))
+            closest = sorted(shared)[: params.semantic_candidates]
             if closest:
                 todo.append((q, [(rowid, local) for _, rowid, local in closest]))
         if not todo:
