@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.fiction import FICTION
+
+if TYPE_CHECKING:
+    from unspun.align.semantic import SentenceEmbedder
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -29,3 +33,24 @@ def shared_data(name: str) -> Path:
             pytest.fail(f"{path} is missing, and CI=true forbids skipping data tests")
         pytest.skip(f"{path} not present (real-news corpora live in ../shared/data)")
     return path
+
+
+def require_embeddings() -> None:
+    """Skip (never in CI) when the ``embed`` extra is not installed."""
+    from unspun.align.semantic import embeddings_available
+
+    if not embeddings_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "the embed extra is missing, and CI=true forbids skipping: make install-embed"
+            )
+        pytest.skip("the embed extra is not installed (make install-embed)")
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceEmbedder:
+    """The real all-MiniLM-L6-v2 embedder, loaded once for the whole test run."""
+    from unspun.align.semantic import SentenceEmbedder
+
+    require_embeddings()
+    return SentenceEmbedder.load()

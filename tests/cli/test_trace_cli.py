@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_embeddings
 from tests.fiction import FICTION
 from unspun.cli import main
 from unspun.demo import CORPUS, STITCHED, TRUTH
@@ -172,12 +172,7 @@ def test_demo_matches_its_ground_truth(capsys: pytest.CaptureFixture[str]) -> No
 def test_trace_semantic_finds_a_paraphrase(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from unspun.align.semantic import embeddings_available
-
-    if not embeddings_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("the embed extra is missing and CI=true forbids skipping")
-        pytest.skip("the embed extra is not installed (make install-embed)")
+    require_embeddings()
     path = tmp_path / "story.txt"
     path.write_text(
         "Commuters stranded\n\n"

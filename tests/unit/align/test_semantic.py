@@ -1,9 +1,9 @@
 """The semantic stage's sentence embedder.
 
-Tests marked by the ``model`` fixture run all-MiniLM-L6-v2 from the ``embed`` extra and
-are skipped when it is not installed, except under CI=true where that is a failure. The
-others use a counting fake encoder (cache, shapes, errors) or a subprocess (import cost)
-and always run. Every sentence here is fictional, written for these tests.
+Tests that take the ``embedder`` fixture (tests/conftest.py) run all-MiniLM-L6-v2 from
+the ``embed`` extra and are skipped when it is not installed, except under CI=true where
+that is a failure. The others use a counting fake encoder (cache, shapes, errors) or a
+subprocess (import cost) and always run. Every sentence here is fictional, written for these tests.
 """
 
 from __future__ import annotations
@@ -43,18 +43,6 @@ PARAPHRASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def model() -> SentenceEmbedder:
-    """The real embedder; skipped without the extra, unless CI=true."""
-    if not embeddings_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail(
-                "the embed extra is missing, and CI=true forbids skipping: make install-embed"
-            )
-        pytest.skip("the embed extra is not installed (make install-embed)")
-    return SentenceEmbedder.load()
-
-
 class CountingEncoder:
     """A fake model: a fixed, unnormalised vector per text, and a log of what it saw."""
 
@@ -85,40 +73,40 @@ def _fake(cache_size: int = 50_000) -> tuple[SentenceEmbedder, CountingEncoder]:
     ("text", "paraphrase", "unrelated"), PARAPHRASES, ids=["budget", "shares", "strike"]
 )
 def test_paraphrase_scores_above_unrelated(
-    model: SentenceEmbedder, text: str, paraphrase: str, unrelated: str
+    embedder: SentenceEmbedder, text: str, paraphrase: str, unrelated: str
 ) -> None:
-    sims = model.similarity([text], [paraphrase, unrelated])
+    sims = embedder.similarity([text], [paraphrase, unrelated])
     assert sims.shape == (1, 2)
     assert sims[0, 0] > 0.6
     assert sims[0, 1] < 0.3
     assert sims[0, 0] > sims[0, 1] + 0.3
 
 
-def test_rows_are_float32_unit_vectors(model: SentenceEmbedder) -> None:
-    rows = model.encode([BUDGET, BUDGET_PARAPHRASE, FLOOD, "Prices rose."])
+def test_rows_are_float32_unit_vectors(embedder: SentenceEmbedder) -> None:
+    rows = embedder.encode([BUDGET, BUDGET_PARAPHRASE, FLOOD, "Prices rose."])
     assert rows.dtype == np.float32
     assert rows.shape == (4, DIM)
     np.testing.assert_allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
 
 
-def test_similarity_is_cosine_and_symmetric(model: SentenceEmbedder) -> None:
+def test_similarity_is_cosine_and_symmetric(embedder: SentenceEmbedder) -> None:
     texts = [BUDGET, BUDGET_PARAPHRASE, FLOOD]
-    sims = model.similarity(texts, texts)
-    rows = model.encode(texts)
+    sims = embedder.similarity(texts, texts)
+    rows = embedder.encode(texts)
     np.testing.assert_allclose(sims, rows @ rows.T, atol=1e-6)
     np.testing.assert_allclose(sims, sims.T, atol=1e-6)
     np.testing.assert_allclose(np.diag(sims), 1.0, atol=1e-5)
 
 
-def test_empty_input(model: SentenceEmbedder) -> None:
-    assert model.dimension == DIM
-    assert model.encode([]).shape == (0, DIM)
-    assert model.encode([]).dtype == np.float32
-    assert model.similarity([], [BUDGET]).shape == (0, 1)
-    assert model.similarity([BUDGET], []).shape == (1, 0)
+def test_empty_input(embedder: SentenceEmbedder) -> None:
+    assert embedder.dimension == DIM
+    assert embedder.encode([]).shape == (0, DIM)
+    assert embedder.encode([]).dtype == np.float32
+    assert embedder.similarity([], [BUDGET]).shape == (0, 1)
+    assert embedder.similarity([BUDGET], []).shape == (1, 0)
 
 
-def test_cache_gives_identical_vectors_and_stays_bounded(model: SentenceEmbedder) -> None:
+def test_cache_gives_identical_vectors_and_stays_bounded(embedder: SentenceEmbedder) -> None:
     small = SentenceEmbedder.load(cache_size=3)
     first = small.encode([BUDGET])
     assert small.cached == 1
@@ -129,7 +117,7 @@ def test_cache_gives_identical_vectors_and_stays_bounded(model: SentenceEmbedder
     small.encode([f"Item {i} of the council's agenda was postponed." for i in range(10)])
     assert small.cached == 3
     # A vector from the cache matches a fresh computation.
-    np.testing.assert_allclose(small.encode([BUDGET]), model.encode([BUDGET]), atol=1e-6)
+    np.testing.assert_allclose(small.encode([BUDGET]), embedder.encode([BUDGET]), atol=1e-6)
 
 
 # -- cache, shapes and errors, with a fake encoder --------------------------------------

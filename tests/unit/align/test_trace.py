@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.fiction import FICTION
-from unspun.align.semantic import SentenceEmbedder, embeddings_available
+from unspun.align.semantic import SentenceEmbedder
 from unspun.align.trace import Tracer
 from unspun.config import IndexParams
 from unspun.index.store import IndexReader, IndexWriter
@@ -127,16 +126,6 @@ def test_a_different_weekday_or_number_is_a_different_fact(tracer: Tracer) -> No
         assert not [m for m in matched(changed) if "Friday" in m], changed
     # Leaving a fact out is an edit, not a contradiction.
     assert same in matched(same.replace(" on Friday", ""))
-
-
-@pytest.fixture(scope="module")
-def embedder() -> SentenceEmbedder:
-    """The real MiniLM embedder; skipped without the extra, unless CI=true."""
-    if not embeddings_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("the embed extra is missing and CI=true forbids skipping")
-        pytest.skip("the embed extra is not installed (make install-embed)")
-    return SentenceEmbedder.load()
 
 
 def test_semantic_stage_finds_a_paraphrase_the_lexical_stage_misses(
