@@ -23,6 +23,15 @@ def _mark(ok: bool | None) -> str:
     return "" if ok is None else (" ✓" if ok else " ✗")
 
 
+def _whole_command(wc: dict[str, Any]) -> str:
+    """The whole-command timing, against its target."""
+    return (
+        f"`unspun trace FILE --json`, whole command with start-up, {wc['runs']} runs: "
+        f"median **{wc['median_s']} s** (target <= 0.5){_mark(wc['median_s'] <= 0.5)}, "
+        f"p90 {wc['p90_s']} s."
+    )
+
+
 def accuracy_section(run: dict[str, Any]) -> list[str]:
     """The per-level table, unspun and baseline side by side."""
     rows = {(r["level"], r["name"]): r for r in run["levels"]}
@@ -91,13 +100,8 @@ def speed_section(run: dict[str, Any]) -> list[str]:
                 f"- trace speed, {baseline} p50 / unspun p50 (target: unspun >= 5x faster, "
                 "a ratio of 5 or more; below 1, unspun is the slower): " + ", ".join(ratios) + "."
             )
-    wc = run.get("whole_command") or {}
-    if wc:
-        out.append(
-            f"- `unspun trace FILE --json`, whole command with start-up, {wc['runs']} runs: "
-            f"median **{wc['median_s']} s** (target <= 0.5){_mark(wc['median_s'] <= 0.5)}, "
-            f"p90 {wc['p90_s']} s."
-        )
+    if run.get("whole_command"):
+        out.append(f"- {_whole_command(run['whole_command'])}")
     return out
 
 
@@ -161,12 +165,8 @@ def floor_section(floor: dict[str, Any]) -> list[str]:
             f"{idx['size_over_raw']:.2f}x the raw text, peak memory "
             f"{idx['peak_rss_mib']:.0f} MiB (the `wait4` figure of the command alone).",
         ]
-    wc = floor.get("whole_command")
-    if wc:
-        out.append(
-            f"`unspun trace FILE --json`, whole command, {wc['runs']} runs in the same run: "
-            f"median **{wc['median_s']} s**{_mark(wc['median_s'] <= 0.5)}, p90 {wc['p90_s']} s."
-        )
+    if floor.get("whole_command"):
+        out.append(f"In the same run, {_whole_command(floor['whole_command'])}")
     return out
 
 
