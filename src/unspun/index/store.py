@@ -247,7 +247,8 @@ class IndexReader:
                 fresh[name] = self._segments[name]
                 continue
             try:
-                fresh[name] = np.load(self.path / name, mmap_mode="r")
+                # A plain view of the map: slicing a np.memmap costs a Python call each time.
+                fresh[name] = np.asarray(np.load(self.path / name, mmap_mode="r"))
             except FileNotFoundError:
                 # A merge replaced it after we read the manifest: read it again.
                 return self._refresh()
@@ -259,7 +260,8 @@ class IndexReader:
         """Sentence ids holding each key, across all segments.
 
         Keys found more than ``max_postings`` times are left out (too common to be
-        evidence of copying).
+        evidence of copying). Gathered with array operations per segment, not per key:
+        a trace looks up hundreds of keys.
         """
         keys = np.unique(np.asarray(keys, dtype=np.uint64))
         if not len(keys):
@@ -272,13 +274,23 @@ class IndexReader:
             hi = np.searchsorted(seg, highs, side="left")
             totals += hi - lo
             runs.append((seg, lo, hi))
-        result: dict[int, U64] = {}
-        for i in np.flatnonzero((totals > 0) & (totals <= max_postings)):
-            parts = [
-                np.asarray(seg[lo[i] : hi[i]]) & _LOW32 for seg, lo, hi in runs if hi[i] > lo[i]
-            ]
-            result[int(keys[i])] = np.concatenate(parts) if len(parts) > 1 else parts[0]
-        return result
+        found = (totals > 0) & (totals <= max_postings)
+        counts = totals[found]
+        offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        sids = np.empty(int(offsets[-1]), dtype=np.uint64)
+        filled = offsets[:-1].copy()
+        for seg, lo, hi in runs:
+            starts, sizes = lo[found], (hi - lo)[found]
+            total = int(sizes.sum())
+            if not total:
+                continue
+            # Position j of the run of key i: seg[starts[i] + j] goes to sids[filled[i] + j].
+            before = np.repeat(np.cumsum(sizes) - sizes, sizes)
+            step = np.arange(total, dtype=np.int64) - before
+            sids[np.repeat(filled, sizes) + step] = seg[np.repeat(starts, sizes) + step] & _LOW32
+            filled += sizes
+        return dict(zip(keys[found].tolist(), np.split(sids, offsets[1:-1]), strict=True))
 
     def articles_for_sids(self, sids: Sequence[int]) -> dict[int, tuple[int, int]]:
         """Map sentence ids to ``(article rowid, local sentence id)``.
