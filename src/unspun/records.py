@@ -162,3 +162,110 @@ class TraceReport:
     summary: TraceSummary
     headline_source: HeadlineSource | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A piece of text that triggered a forensic signal.
+
+    Attributes:
+        sentence: Index of the body sentence it lies in; -1 for the title.
+        start: Start offset into the body text (into the title when ``sentence`` is -1).
+        end: End offset (exclusive).
+        text: The text at ``[start, end)``.
+        note: Optional short remark ("'Ms Varga' is never introduced").
+    """
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One forensic signal read from the text alone.
+
+    Attributes:
+        name: Stable identifier, e.g. ``dangling_opener``.
+        score: Strength in [0, 1]; 0 when nothing was found.
+        evidence: What triggered it, strongest first.
+        explanation: One line a reader understands.
+    """
+
+    name: str
+    score: float
+    evidence: tuple[Evidence, ...] = ()
+    explanation: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError(f"signal {self.name}: score {self.score} is not in [0, 1]")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote with who said it.
+
+    Attributes:
+        text: The words inside the quotation marks (without the marks).
+        speaker: The person or body it is attributed to, as written; None when unknown.
+        verb: The reporting verb ("said", "told", ":" for colon attribution); None if none.
+        start: Offset of the opening mark in the body text.
+        end: Offset just past the closing mark.
+        speaker_introduced: Whether the speaker is introduced in the article (a full
+            name or a title before a bare surname is used).
+    """
+
+    text: str
+    speaker: str | None
+    verb: str | None
+    start: int
+    end: int
+    speaker_introduced: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """Headline-body stance: ``agree``, ``disagree``, ``discuss`` or ``unrelated``."""
+
+    label: str
+    probabilities: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """How much one signal moved a verdict (log-odds units of the combiner)."""
+
+    signal: str
+    contribution: float
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The combined reading of a check.
+
+    Attributes:
+        label: ``likely stitched``, ``likely spun``, ``headline mismatch`` or
+            ``no strong signs``.
+        probabilities: Calibrated probability of ``stitched``, ``spun`` and
+            ``headline_mismatch``.
+        explanation: Each signal's contribution to the probability behind the label.
+    """
+
+    label: str
+    probabilities: dict[str, float]
+    explanation: tuple[Contribution, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """The result of ``unspun check``: signals, stance, quotes and a verdict."""
+
+    title: str
+    text: str
+    signals: tuple[Signal, ...]
+    quotes: tuple[Quote, ...]
+    verdict: Verdict
+    stance: Stance | None = None

@@ -1,0 +1,1 @@
+"""Headline-body stance (agree / disagree / discuss / unrelated), trained on FNC-1."""
