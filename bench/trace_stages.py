@@ -1,0 +1,90 @@
+"""Where a trace spends its wall-clock time, stage by stage, against an existing index.
+
+Timers wrap each stage of :class:`unspun.align.trace.Tracer` (a profiler inflates
+Python-heavy stages); the queries are the benchmark's generated articles, traced once
+to warm the page cache, then again under the timers. Stages nest: ``rescue`` holds
+some of ``words`` and ``score``.
+
+    .venv/bin/python -m bench.trace_stages --db INDEX [--queries 100] [--level heavy]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+
+def _timed(owner: Any, name: str, label: str, spent: Counter[str]) -> None:
+    inner: Callable[..., Any] = getattr(owner, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[label] += time.perf_counter() - started
+
+    setattr(owner, name, wrapper)
+
+
+def main(argv: Sequence[str] | None = None) -> Counter[str]:
+    """Print milliseconds per trace for each stage; return the totals (seconds)."""
+    from bench.corpora import load_all
+    from bench.generate import build_benchmark
+    from bench.spin import Thesaurus
+    from unspun.align import trace
+    from unspun.index import store
+    from unspun.records import Article
+
+    parser = argparse.ArgumentParser(prog="python -m bench.trace_stages", description=__doc__)
+    parser.add_argument("--db", type=Path, required=True, help="an index built by unspun")
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--level", default="heavy")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    bench = build_benchmark(
+        load_all(),
+        n_queries=args.queries,
+        level=args.level,
+        seed=args.seed,
+        thesaurus=Thesaurus.load(),
+    )
+    articles = [Article(id=q.id, title=q.title, text=q.text) for q in bench.queries]
+    spent: Counter[str] = Counter()
+    for owner, name, label in (
+        (store.IndexReader, "lookup", "key lookups"),
+        (store.IndexReader, "articles_for_sids", "sentence id -> article"),
+        (store.IndexReader, "articles", "reading articles"),
+        (trace, "_rank", "ranking"),
+        (trace, "_score", "scoring"),
+        (trace._ArticleCache, "words", "stored sentence words"),
+        (trace.Tracer, "_rescue", "rescue"),
+    ):
+        _timed(owner, name, label, spent)
+    latencies: list[float] = []
+    with store.IndexReader(args.db) as reader:
+        tracer = trace.Tracer(reader)
+        for art in articles:
+            tracer.trace(art)
+        spent.clear()
+        for art in articles:
+            started = time.perf_counter()
+            tracer.trace(art)
+            latencies.append(time.perf_counter() - started)
+    n = len(articles)
+    latencies.sort()
+    print(
+        f"{n} traces: mean {sum(latencies) / n * 1e3:.1f} ms, p50 {latencies[n // 2] * 1e3:.1f} ms"
+    )
+    for label, seconds in spent.most_common():
+        print(f"  {label:<24} {seconds / n * 1e3:6.1f} ms")
+    return spent
+
+
+if __name__ == "__main__":
+    main()
