@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 
-def _timed(owner: Any, name: str, label: str, spent: Counter[str]) -> None:
+def _timed(owner: Any, name: str, label: str, spent: dict[str, float]) -> None:
     inner: Callable[..., Any] = getattr(owner, name)
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -31,7 +31,7 @@ def _timed(owner: Any, name: str, label: str, spent: Counter[str]) -> None:
     setattr(owner, name, wrapper)
 
 
-def main(argv: Sequence[str] | None = None) -> Counter[str]:
+def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     """Print milliseconds per trace for each stage; return the totals (seconds)."""
     from bench.corpora import load_all
     from bench.generate import build_benchmark
@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> Counter[str]:
         thesaurus=Thesaurus.load(),
     )
     articles = [Article(id=q.id, title=q.title, text=q.text) for q in bench.queries]
-    spent: Counter[str] = Counter()
+    spent: dict[str, float] = defaultdict(float)
     for owner, name, label in (
         (store.IndexReader, "lookup", "key lookups"),
         (store.IndexReader, "articles_for_sids", "sentence id -> article"),
@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> Counter[str]:
     print(
         f"{n} traces: mean {sum(latencies) / n * 1e3:.1f} ms, p50 {latencies[n // 2] * 1e3:.1f} ms"
     )
-    for label, seconds in spent.most_common():
+    for label, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
         print(f"  {label:<24} {seconds / n * 1e3:6.1f} ms")
     return spent
 

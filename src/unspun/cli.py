@@ -148,7 +148,7 @@ def _read_one(path: Path) -> Article:
     if not path.exists():
         raise UsageError(f"{path}: no such file or directory")
     if path.is_dir():
-        raise UsageError(f"{path}: is a folder; trace takes one article file")
+        raise UsageError(f"{path}: is a folder; give one article file")
     items = list(read_path(path))
     articles = [i for i in items if not isinstance(i, Rejected)]
     rejects = [i for i in items if isinstance(i, Rejected)]
@@ -157,8 +157,7 @@ def _read_one(path: Path) -> Article:
         raise UsageError(f"{path}: {reason}")
     if len(articles) > 1:
         raise UsageError(
-            f"{path}: holds {len(articles)} articles; trace takes one (use 'unspun index' "
-            "for collections)"
+            f"{path}: holds {len(articles)} articles; give one (use 'unspun index' for collections)"
         )
     return articles[0]
 
@@ -176,6 +175,61 @@ def cmd_trace(args: argparse.Namespace) -> int:
     report = trace_article(article, db, semantic=args.semantic)
     _print_report(report, as_json=args.json)
     return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """``unspun check FILE [--json] [--semantic]``: forensics from the text alone."""
+    from unspun.pipeline import check_article
+
+    article = _read_one(Path(args.file))
+    report = check_article(article, semantic=args.semantic)
+    if args.json:
+        import orjson
+
+        from unspun.report.json import check_to_dict
+
+        sys.stdout.write(orjson.dumps(check_to_dict(report), option=orjson.OPT_INDENT_2).decode())
+        sys.stdout.write("\n")
+    else:
+        from unspun.report.terminal import render_check
+
+        console = _console()
+        console.print(render_check(report, plain=not console.is_terminal or console.no_color))
+    return EXIT_OK
+
+
+def cmd_stance(args: argparse.Namespace) -> int:
+    """``unspun stance BODIES STANCES [--model PATH]``: FNC-format predictions on stdout."""
+    from unspun.stance.fnc import read_fnc, write_predictions
+    from unspun.stance.model import StanceModel, load_model
+
+    for path in (args.bodies, args.stances):
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    pairs = read_fnc(args.bodies, args.stances, labels=False)
+    model = StanceModel.load(args.model) if args.model else load_model()
+    labels: list[str] = []
+    step = 1000
+    for at in range(0, len(pairs), step):
+        batch = pairs[at : at + step]
+        labels += [s.label for s in model.predict_many([(p.headline, p.body) for p in batch])]
+        if sys.stderr.isatty():
+            print(f"\runspun: {len(labels):,} of {len(pairs):,} pairs", end="", file=sys.stderr)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    write_predictions(pairs, labels, sys.stdout)
+    return EXIT_OK
+
+
+def cmd_train_stance(args: argparse.Namespace) -> int:
+    """``unspun train-stance --bodies B --stances S --out PATH [--seed N]``."""
+    from unspun.stance.train import main as train_main
+
+    for path in (args.bodies, args.stances):
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    argv = ["--bodies", str(args.bodies), "--stances", str(args.stances), "--out", str(args.out)]
+    return train_main([*argv, "--seed", str(args.seed)])
 
 
 def _print_report(report: object, *, as_json: bool) -> None:
@@ -288,6 +342,34 @@ def build_parser() -> argparse.ArgumentParser:
         "(needs: pip install 'unspun[embed]'; adds 5-9 s to load the model)",
     )
     p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("check", help="forensic reading of an article from its text alone")
+    p.add_argument("file", metavar="FILE", help=".txt, .html or .json (one article)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--semantic",
+        action="store_true",
+        help="also compare adjacent sentences by meaning to find topic jumps "
+        "(needs: pip install 'unspun[embed]'; adds 5-9 s to load the model)",
+    )
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "stance", help="label FNC-format headline-body pairs (CSV with the Stance column out)"
+    )
+    p.add_argument("bodies", type=Path, metavar="BODIES", help="CSV with Body ID, articleBody")
+    p.add_argument(
+        "stances", type=Path, metavar="STANCES", help="CSV with Headline, Body ID (Stance ignored)"
+    )
+    p.add_argument("--model", type=Path, help="a model from train-stance (default: shipped)")
+    p.set_defaults(func=cmd_stance)
+
+    p = sub.add_parser("train-stance", help="rebuild the stance model from FNC-1 training files")
+    p.add_argument("--bodies", type=Path, required=True, help="train_bodies.csv[.gz]")
+    p.add_argument("--stances", type=Path, required=True, help="train_stances.csv[.gz]")
+    p.add_argument("--out", type=Path, required=True, help="model file to write (.npz)")
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=cmd_train_stance)
 
     p = sub.add_parser("stats", help="what the index holds")
     db_option(p)

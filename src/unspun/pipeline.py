@@ -1,4 +1,5 @@
-"""Composes the stages: ingest -> prepare -> store, and article -> trace -> report.
+"""Composes the stages: ingest -> prepare -> store, article -> trace -> report, and
+article -> forensic check.
 
 Functions here take the store as an argument or open it from a path; they never print.
 Progress is reported through an optional callback so the CLI can draw a bar.
@@ -11,13 +12,17 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from unspun.config import IndexParams, TraceParams
 from unspun.index.fingerprint import postings
 from unspun.index.store import IndexReader, IndexWriter, PreparedArticle, stamped_params
 from unspun.ingest import read_paths
-from unspun.records import Article, Rejected, TraceReport
+from unspun.records import Article, CheckReport, QuoteChange, Rejected, Signal, TraceReport
 from unspun.text import dateline_end, split_sentences, words
+
+if TYPE_CHECKING:
+    from unspun.align.semantic import SentenceEmbedder
 
 logger = logging.getLogger(__name__)
 
@@ -173,4 +178,64 @@ def trace_article(
 
         embedder = SentenceEmbedder.load()
     with IndexReader(db) as reader:
-        return Tracer(reader, params, embedder).trace(article)
+        return flag_altered_quotes(Tracer(reader, params, embedder).trace(article))
+
+
+def flag_altered_quotes(report: TraceReport) -> TraceReport:
+    """The report with each sentence's quotes compared with its origin's quotes: a quote
+    whose words were changed is listed (offsets into the traced body)."""
+    from dataclasses import replace
+
+    from unspun.forensics.quotes import altered_quotes
+
+    sentences = []
+    for s in report.sentences:
+        changed: tuple[QuoteChange, ...] = ()
+        if s.sources and s.verdict != "copied":
+            changed = tuple(
+                replace(q, start=q.start + s.start, end=q.end + s.start)
+                for q in altered_quotes(s.text, s.sources[0].sentence)
+            )
+        sentences.append(replace(s, altered_quotes=changed) if changed else s)
+    return replace(report, sentences=tuple(sentences))
+
+
+def forensic_signals(
+    article: Article, *, embedder: SentenceEmbedder | None = None
+) -> tuple[Signal, ...]:
+    """Every corpus-free signal of an article (stitching, quotes, spin), unordered."""
+    from unspun.forensics.quotes import find_quotes, unintroduced_speakers
+    from unspun.forensics.spin import spin_signals
+    from unspun.forensics.stitching import stitching_signals
+
+    title, text = article.title, article.text
+    return (
+        *stitching_signals(title, text, embedder=embedder),
+        unintroduced_speakers(text, find_quotes(text)),
+        *spin_signals(title, text),
+    )
+
+
+def check_article(article: Article, *, semantic: bool = False) -> CheckReport:
+    """Forensic reading of one article from its text alone (no index).
+
+    Signals strongest first; the stance of the body towards the headline when there is
+    a headline; quotes with their speakers; the combined verdict. ``semantic`` also
+    compares adjacent sentences by meaning when looking for topic jumps (needs the
+    ``embed`` extra; raises :class:`~unspun.errors.MissingExtraError` without it).
+    """
+    from unspun.forensics.quotes import find_quotes
+    from unspun.forensics.verdict import combine, load_verdict_model
+    from unspun.stance.model import load_model
+
+    embedder = None
+    if semantic:
+        from unspun.align.semantic import SentenceEmbedder
+
+        embedder = SentenceEmbedder.load()
+    signals = forensic_signals(article, embedder=embedder)
+    title, text = article.title, article.text
+    stance = load_model().predict(title, text) if title.strip() else None
+    verdict = combine(signals, stance, load_verdict_model())
+    ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.name)))
+    return CheckReport(title, text, ordered, tuple(find_quotes(text)), verdict, stance)

@@ -97,8 +97,30 @@ class SourceMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class QuoteChange:
+    """A quote whose words differ from the source quote it was copied from.
+
+    Attributes:
+        text: The quote as it reads in the copy (without its marks).
+        source_text: The quote as it reads in the source.
+        start: Offset of the copy quote's opening mark in the copy text (in a trace
+            report: in the traced article's body).
+        end: Offset just past its closing mark.
+        changes: The word changes, source words to copy words (``from_`` empty for
+            an insertion, ``to`` empty for a deletion), words as printed.
+    """
+
+    text: str
+    source_text: str
+    start: int
+    end: int
+    changes: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class TracedSentence:
-    """One sentence of a traced article with its verdict and sources (origin first)."""
+    """One sentence of a traced article with its verdict and sources (origin first), and
+    the quotes whose words differ from the origin's (the most serious edit a copy makes)."""
 
     index: int
     start: int
@@ -106,6 +128,7 @@ class TracedSentence:
     text: str
     verdict: str
     sources: tuple[SourceMatch, ...] = ()
+    altered_quotes: tuple[QuoteChange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

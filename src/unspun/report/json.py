@@ -1,10 +1,11 @@
-"""The ``unspun trace --json`` shape (see PRODUCT.md): a pure mapping from records."""
+"""The `unspun trace --json` and `unspun check --json` shapes (see PRODUCT.md): pure mappings
+from records."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from unspun.records import SourceMatch, TraceReport
+from unspun.records import CheckReport, SourceMatch, TraceReport
 
 
 def _source(match: SourceMatch) -> dict[str, Any]:
@@ -42,6 +43,16 @@ def trace_to_dict(report: TraceReport) -> dict[str, Any]:
                 "text": s.text,
                 "verdict": s.verdict,
                 "sources": [_source(m) for m in s.sources],
+                "altered_quotes": [
+                    {
+                        "text": q.text,
+                        "source_text": q.source_text,
+                        "start": q.start,
+                        "end": q.end,
+                        "edits": [{"from": e.from_, "to": e.to} for e in q.changes],
+                    }
+                    for q in s.altered_quotes
+                ],
             }
             for s in report.sentences
         ],
@@ -67,4 +78,51 @@ def trace_to_dict(report: TraceReport) -> dict[str, Any]:
                 for s in report.summary.substitutions
             ],
         },
+    }
+
+
+def check_to_dict(report: CheckReport) -> dict[str, Any]:
+    """The JSON object printed by ``unspun check --json``."""
+    verdict = report.verdict
+    return {
+        "title": report.title,
+        "verdict": {
+            "label": verdict.label,
+            "probabilities": verdict.probabilities,
+            "explanation": [
+                {"signal": c.signal, "contribution": c.contribution} for c in verdict.explanation
+            ],
+        },
+        "signals": [
+            {
+                "name": s.name,
+                "score": round(s.score, 4),
+                "evidence": [
+                    {
+                        "sentence": e.sentence,
+                        "start": e.start,
+                        "end": e.end,
+                        "text": e.text,
+                        **({"note": e.note} if e.note else {}),
+                    }
+                    for e in s.evidence
+                ],
+                "explanation": s.explanation,
+            }
+            for s in report.signals
+        ],
+        "stance": None
+        if report.stance is None
+        else {"label": report.stance.label, "probabilities": report.stance.probabilities},
+        "quotes": [
+            {
+                "text": q.text,
+                "speaker": q.speaker,
+                "verb": q.verb,
+                "start": q.start,
+                "end": q.end,
+                "speaker_introduced": q.speaker_introduced,
+            }
+            for q in report.quotes
+        ],
     }

@@ -1,4 +1,5 @@
-"""Human-readable trace report for a terminal (rich renderables; the CLI prints them)."""
+"""Human-readable trace and check reports for a terminal (rich renderables; the CLI prints
+them)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from unspun.align.diff import diff_words
-from unspun.records import TracedSentence, TraceReport
+from unspun.records import CheckReport, TracedSentence, TraceReport
 from unspun.text import dateline_end, tokenize
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
@@ -97,6 +98,9 @@ def render_trace(report: TraceReport, *, plain: bool = False) -> RenderableType:
             line.append(f"{s.verdict:<11} ", style="dim")
             line.append(s.text)
         parts.append(line)
+        for q in s.altered_quotes:
+            edits = ", ".join(f"{e.from_ or '(none)'} -> {e.to or '(none)'}" for e in q.changes)
+            parts.append(Text(f"    ! quote altered from the source: {edits}", style="bold red"))
     parts.append(Text(""))
     table = Table(title="Sources (origin of each sentence)", title_justify="left")
     for col in ("#", "outlet", "published", "id", "sentences", "coverage"):
@@ -127,4 +131,92 @@ def render_trace(report: TraceReport, *, plain: bool = False) -> RenderableType:
     if summ.substitutions:
         subs = ", ".join(f"{s.from_} -> {s.to} (x{s.count})" for s in summ.substitutions[:12])
         parts.append(Text(f"Substitutions: {subs}"))
+    return Group(*parts)
+
+
+def _marked_body(report: CheckReport, *, plain: bool) -> Text:
+    """The body with every piece of evidence marked in its signal's colour.
+
+    Overlapping evidence keeps the stronger signal's mark (signals come strongest
+    first). With ``plain``, marks are also written as ``[[text]]n`` (n = the signal's
+    number in the list below), for output without colours.
+    """
+    shown = [s for s in report.signals if s.score > 0]
+    spans: list[tuple[int, int, int]] = []  # start, end, signal number
+    for number, signal in enumerate(shown, 1):
+        for e in signal.evidence:
+            if e.sentence >= 0 and 0 <= e.start < e.end <= len(report.text):
+                spans.append((e.start, e.end, number))
+    kept: list[tuple[int, int, int]] = []
+    for start, end, number in sorted(spans, key=lambda s: (s[2], s[0])):
+        if all(end <= a or start >= b for a, b, _ in kept):
+            kept.append((start, end, number))
+    out = Text()
+    cursor = 0
+    for start, end, number in sorted(kept):
+        out.append(report.text[cursor:start])
+        style = f"underline {PALETTE[(number - 1) % len(PALETTE)]}"
+        text = report.text[start:end]
+        out.append(f"[[{text}]]{number}" if plain else text, style=style)
+        cursor = end
+    out.append(report.text[cursor:])
+    return out
+
+
+def render_check(report: CheckReport, *, plain: bool = False) -> RenderableType:
+    """The article with flagged spans marked, then the signals strongest first with
+    their evidence, the headline stance, the quotes and the verdict with its reasons.
+
+    Args:
+        report: The check to show.
+        plain: Also mark evidence with ``[[text]]n``, for output without colours.
+    """
+    verdict = report.verdict
+    probs = ", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in verdict.probabilities.items())
+    parts: list[RenderableType] = [
+        Text(report.title or "(untitled)", style="bold underline"),
+        Text(""),
+        _marked_body(report, plain=plain),
+        Text(""),
+    ]
+    shown = [s for s in report.signals if s.score > 0]
+    if shown:
+        parts.append(Text("Signals, strongest first", style="bold"))
+    for number, signal in enumerate(shown, 1):
+        colour = PALETTE[(number - 1) % len(PALETTE)]
+        head = Text(f"{number}. ", style=f"bold {colour}")
+        head.append(f"{signal.name} {signal.score:.2f}", style="bold")
+        head.append(f" - {signal.explanation}")
+        parts.append(head)
+        for e in signal.evidence[:5]:
+            where = "title" if e.sentence < 0 else f"sentence {e.sentence}"
+            line = Text(f"     {where}: ", style="dim")
+            line.append(f'"{e.text}"')
+            if e.note:
+                line.append(f"  ({e.note})", style="dim")
+            parts.append(line)
+        if len(signal.evidence) > 5:
+            parts.append(Text(f"     ... and {len(signal.evidence) - 5} more", style="dim"))
+    quiet = [s.name for s in report.signals if s.score == 0]
+    if quiet:
+        parts.append(Text(f"No sign of: {', '.join(quiet)}", style="dim"))
+    parts.append(Text(""))
+    if report.stance is not None:
+        stance = report.stance
+        detail = ", ".join(f"{k} {v:.0%}" for k, v in stance.probabilities.items())
+        parts.append(Text(f"Headline-body stance: {stance.label} ({detail})"))
+    if report.quotes:
+        table = Table(title="Quotes", title_justify="left")
+        for col in ("speaker", "verb", "introduced", "quote"):
+            table.add_column(col)
+        for q in report.quotes:
+            words = q.text if len(q.text) <= 70 else q.text[:67] + "..."
+            table.add_row(
+                q.speaker or "?", q.verb or "", "yes" if q.speaker_introduced else "NO", words
+            )
+        parts.append(table)
+    parts.append(Text(f"Verdict: {verdict.label} ({probs})", style="bold"))
+    reasons = ", ".join(f"{c.signal} {c.contribution:+.2f}" for c in verdict.explanation)
+    if reasons:
+        parts.append(Text(f"Because: {reasons}", style="dim"))
     return Group(*parts)

@@ -1,0 +1,159 @@
+"""`unspun check`: the JSON contract, the terminal report, verdicts that replay, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from unspun.cli import main
+from unspun.forensics.verdict import probability
+
+# Fictional stories written for these tests.
+STITCHED = """Storm closes Port Alder ferry crossings
+
+He said the crossings would stay closed until the engineers had checked every ramp.
+
+Harbour officials in Port Alder counted 41 cancelled sailings on Tuesday, March 3, 2026, as \
+gusts reached 110 km/h along the coast.
+
+"We have never seen the quay flooded like this," Varga said.
+
+Apple growers in the Verrin valley said a late frost had destroyed up to a third of this \
+year's blossom.
+
+Related stories
+
+The council will vote on a new budget for the town's libraries next month.
+"""
+
+ORIGINAL = """Port Alder ferries resume after storm
+
+Ferries between Port Alder and Skerry Island sailed again on Thursday after a two-day \
+storm closed the harbour.
+
+Harbour master Ilona Varga said engineers had checked every ramp overnight and found only \
+minor damage to the northern berth.
+
+"The crews worked through the night so that commuters could get home," Varga said.
+
+About 3,000 people use the crossing each weekday. The operator said timetables would be \
+back to normal by the weekend.
+"""
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _check(capsys: pytest.CaptureFixture[str], path: Path) -> dict[str, object]:
+    code, out, err = _run(capsys, "check", str(path), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert isinstance(report, dict)
+    return report
+
+
+def test_json_follows_the_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = _check(capsys, _write(tmp_path, "story.txt", STITCHED))
+    assert {"title", "verdict", "signals", "stance", "quotes"} <= set(report)
+    assert report["title"] == "Storm closes Port Alder ferry crossings"
+    verdict = report["verdict"]
+    assert isinstance(verdict, dict)
+    assert verdict["label"] in {
+        "likely stitched",
+        "likely spun",
+        "headline mismatch",
+        "no strong signs",
+    }
+    assert set(verdict["probabilities"]) == {"stitched", "spun", "headline_mismatch"}
+    signals = report["signals"]
+    assert isinstance(signals, list) and signals
+    scores = [s["score"] for s in signals]
+    assert scores == sorted(scores, reverse=True), "signals come strongest first"
+    text = STITCHED.split("\n", 1)[1].lstrip("\n")
+    for signal in signals:
+        assert {"name", "score", "evidence", "explanation"} <= set(signal)
+        assert 0.0 <= signal["score"] <= 1.0
+        for e in signal["evidence"]:
+            if e["sentence"] >= 0:
+                assert text[e["start"] : e["end"]] == e["text"]
+    stance = report["stance"]
+    assert isinstance(stance, dict)
+    assert stance["label"] in {"agree", "disagree", "discuss", "unrelated"}
+    assert sum(stance["probabilities"].values()) == pytest.approx(1.0, abs=1e-3)
+    quotes = report["quotes"]
+    assert isinstance(quotes, list)
+    assert [q["speaker"] for q in quotes] == ["Varga"]
+    assert quotes[0]["speaker_introduced"] is False
+
+
+def test_the_verdict_replays_from_its_explanation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from unspun.records import Contribution
+
+    for name, text in (("a.txt", STITCHED), ("b.txt", ORIGINAL)):
+        verdict = _check(capsys, _write(tmp_path, name, text))["verdict"]
+        assert isinstance(verdict, dict)
+        probs = verdict["probabilities"]
+        kind = max(probs, key=lambda k: probs[k])
+        parts = [Contribution(c["signal"], c["contribution"]) for c in verdict["explanation"]]
+        assert probability(parts, kind) == pytest.approx(probs[kind], abs=1e-3)
+
+
+def test_stitched_story_is_flagged_and_the_original_is_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stitched = _check(capsys, _write(tmp_path, "a.txt", STITCHED))
+    original = _check(capsys, _write(tmp_path, "b.txt", ORIGINAL))
+    assert stitched["verdict"]["label"] == "likely stitched"  # type: ignore[index]
+    assert original["verdict"]["label"] == "no strong signs"  # type: ignore[index]
+    fired = {s["name"] for s in stitched["signals"] if s["score"] > 0}  # type: ignore[union-attr]
+    assert {"dangling_opener", "unintroduced_speaker", "leftover_headline"} <= fired
+
+
+def test_terminal_report_marks_evidence_and_lists_signals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(capsys, "check", str(_write(tmp_path, "a.txt", STITCHED)))
+    assert code == 0
+    assert "Signals, strongest first" in out
+    assert "dangling_opener" in out
+    assert "[[He said]]" in out  # plain marks when the output is not a terminal
+    assert "Verdict: likely stitched" in out
+    assert "Headline-body stance:" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("absent.txt", None, "no such file or directory"),
+        ("bad.json", "{not json", "bad.json"),
+        ("empty.txt", "", "empty.txt"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    code, out, err = _run(capsys, "check", str(path))
+    assert code == 2
+    assert out == ""
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "check", str(tmp_path))
+    assert code == 2 and "is a folder" in err

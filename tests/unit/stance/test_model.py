@@ -1,0 +1,115 @@
+"""The stance model: numpy tree evaluator, save/load, and the shipped model's behaviour."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from unspun.errors import InputError
+from unspun.stance.fnc import LABELS
+from unspun.stance.model import StanceModel, TreeEnsemble, load_model
+
+HEADLINE = "Giant tortoise escapes Millbrook zoo and walks to the bakery"
+RELATED = (
+    "A giant tortoise escaped from Millbrook zoo on Tuesday, keepers said. Staff found the "
+    "tortoise outside the Millbrook bakery, two streets from the zoo, eating lettuce. "
+    "The zoo said the tortoise, which is 90 years old, walked out through a broken gate."
+)
+UNRELATED = (
+    "The regional orchestra announced its winter season on Monday. Tickets for the six "
+    "violin concerts go on sale next month, and students get a discount."
+)
+
+DUMP = {
+    "num_class": 1,
+    "tree_info": [
+        {
+            "tree_structure": {
+                "split_feature": 0,
+                "threshold": 1.5,
+                "decision_type": "<=",
+                "left_child": {"leaf_value": -1.0},
+                "right_child": {
+                    "split_feature": 1,
+                    "threshold": 0.0,
+                    "decision_type": "<=",
+                    "left_child": {"leaf_value": 0.5},
+                    "right_child": {"leaf_value": 2.0},
+                },
+            }
+        },
+        {"tree_structure": {"leaf_value": 0.25}},
+    ],
+}
+
+
+def test_tree_evaluator_by_hand() -> None:
+    trees = TreeEnsemble.from_lightgbm(DUMP)
+    x = np.array([[1.0, 9.0], [2.0, -1.0], [2.0, 0.0], [2.0, 1.0]])
+    assert trees.raw(x)[:, 0].tolist() == [-0.75, 0.75, 0.75, 2.25]
+    assert trees.probabilities(x)[0] == pytest.approx(1 / (1 + math.exp(0.75)))
+
+
+def test_tree_evaluator_rejects_other_splits() -> None:
+    dump = {
+        "num_class": 1,
+        "tree_info": [
+            {"tree_structure": {**DUMP["tree_info"][0]["tree_structure"], "decision_type": "=="}}
+        ],
+    }  # type: ignore[index]
+    with pytest.raises(ValueError, match="unsupported split"):
+        TreeEnsemble.from_lightgbm(dump)
+
+
+@pytest.mark.parametrize("objective", ["binary", "multiclass"])
+def test_tree_evaluator_matches_lightgbm(objective: str) -> None:
+    lgb = pytest.importorskip("lightgbm", reason="lightgbm (the train extra) is not installed")
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(400, 5))
+    y = (x[:, 0] + x[:, 1] * x[:, 2] > 0).astype(int) + (x[:, 3] > 1)
+    params = {"objective": objective, "verbose": -1, "num_threads": 1, "seed": 1}
+    if objective == "multiclass":
+        params["num_class"] = 3
+    else:
+        y = (y > 0).astype(int)
+    booster = lgb.train(params, lgb.Dataset(x, label=y), 30)
+    trees = TreeEnsemble.from_lightgbm(booster.dump_model())
+    probs = trees.probabilities(x)
+    assert np.allclose(probs, booster.predict(x), atol=1e-12)
+
+
+def test_shipped_model_separates_related_from_unrelated() -> None:
+    model = load_model()
+    assert model.predict(HEADLINE, UNRELATED).label == "unrelated"
+    assert model.predict(HEADLINE, RELATED).label != "unrelated"
+
+
+def test_probabilities_cover_the_labels_and_sum_to_one() -> None:
+    for stance in load_model().predict_many([(HEADLINE, RELATED), (HEADLINE, UNRELATED), ("", "")]):
+        assert tuple(stance.probabilities) == LABELS
+        assert sum(stance.probabilities.values()) == pytest.approx(1.0)
+        assert all(0.0 <= p <= 1.0 for p in stance.probabilities.values())
+    assert load_model().predict_many([]) == []
+
+
+def test_save_load_round_trip(tmp_path: Path) -> None:
+    model = load_model()
+    path = tmp_path / "copy.npz"
+    model.save(path)
+    again = StanceModel.load(path)
+    pairs = [(HEADLINE, RELATED), (HEADLINE, UNRELATED)]
+    assert again.predict_many(pairs) == model.predict_many(pairs)
+    assert again.weights == model.weights
+    assert again.related_threshold == model.related_threshold
+
+
+def test_load_rejects_other_files(tmp_path: Path) -> None:
+    path = tmp_path / "junk.npz"
+    path.write_bytes(b"not a model")
+    with pytest.raises(InputError, match=r"junk\.npz: not a stance model file"):
+        StanceModel.load(path)
+    with pytest.raises(InputError, match=r"absent\.npz"):
+        StanceModel.load(tmp_path / "absent.npz")
