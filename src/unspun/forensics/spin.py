@@ -503,7 +503,9 @@ def _short_form(span: list[_Word], th: Thesaurus | None, *, initialism: bool) ->
             ),
             key=len,
         )
-    if initialism and all(c[1:].islower() for c in capitals):
+    # "Port Alder and Skerry Island" is two names, not one to abbreviate.
+    joins_names = any(w.raw.lower() == "and" for w in span)
+    if initialism and not joins_names and all(c[1:].islower() for c in capitals):
         initials = "".join(c[0] for c in capitals)
         if initials.lower() not in STOPWORDS and _zipf(initials.lower()) >= _INITIALISM_ZIPF:
             options.append(initials)
