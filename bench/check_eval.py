@@ -27,7 +27,7 @@ import random
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -95,15 +95,24 @@ def samples(n: int, seed: int) -> list[Sample]:
     return out
 
 
-def signal_matrix(items: Sequence[Sample]) -> tuple[list[str], npt.NDArray[np.float64]]:
-    """Signal names (sorted) and the score of each for each article."""
+def signal_matrix(
+    items: Sequence[Sample], *, semantic: bool = False
+) -> tuple[list[str], npt.NDArray[np.float64]]:
+    """Signal names (sorted) and the score of each for each article (read with sentence
+    embeddings when ``semantic``)."""
     from unspun.pipeline import forensic_signals
     from unspun.records import Article
 
+    embedder = None
+    if semantic:
+        from unspun.align.semantic import SentenceEmbedder
+
+        embedder = SentenceEmbedder.load()
     rows: list[dict[str, float]] = []
     started = time.perf_counter()
     for i, s in enumerate(items):
-        signals = forensic_signals(Article(id=f"s{i}", title=s.title, text=s.text))
+        article = Article(id=f"s{i}", title=s.title, text=s.text)
+        signals = forensic_signals(article, embedder=embedder)
         rows.append({sig.name: sig.score for sig in signals})
     names = sorted({k for r in rows for k in r})
     print(
@@ -202,12 +211,19 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
     parser.add_argument("--n", type=int, default=150, help="articles of each kind")
     parser.add_argument("--fit-seed", type=int, default=11)
     parser.add_argument("--eval-seed", type=int, default=12)
+    parser.add_argument(
+        "--semantic",
+        action="store_true",
+        help="signals read with sentence embeddings (check --semantic); --fit then writes "
+        "the model's semantic weights and keeps the others",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
+    flag = " --semantic" if args.semantic else ""
 
     if args.fit:
         train = samples(args.n, args.fit_seed)
-        names, x = signal_matrix(train)
+        names, x = signal_matrix(train, semantic=args.semantic)
         models = {}
         for kind in ("stitched", "spun"):
             y = np.array([getattr(s, kind) for s in train])
@@ -215,11 +231,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
             models[kind] = Logistic(
                 round(prior, 4), {n: round(float(v), 4) for n, v in zip(names, w, strict=True)}
             )
-        model = VerdictModel(
-            models["stitched"],
-            models["spun"],
-            fitted_on=f"python -m bench.check_eval --fit --n {args.n} --fit-seed {args.fit_seed}",
-        )
+        fitted = f"python -m bench.check_eval --fit --n {args.n} --fit-seed {args.fit_seed}"
+        pair = (models["stitched"], models["spun"])
+        old = VerdictModel.load(MODEL_PATH) if MODEL_PATH.exists() else None
+        if args.semantic:
+            if old is None:
+                raise SystemExit(f"{MODEL_PATH}: fit the model without --semantic first")
+            model = replace(old, semantic=pair)
+        else:
+            model = VerdictModel(*pair, fitted, old.semantic if old is not None else None)
         MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
         MODEL_PATH.write_text(model.to_json() + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH}", file=sys.stderr)
@@ -227,13 +247,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
         model = VerdictModel.load(MODEL_PATH)
 
     test = samples(args.n, args.eval_seed)
-    names, x = signal_matrix(test)
+    names, x = signal_matrix(test, semantic=args.semantic)
     from unspun.records import Signal
 
     probs: dict[str, list[float]] = {"stitched": [], "spun": []}
     for row in x:
         signals = [Signal(n, float(v)) for n, v in zip(names, row, strict=True)]
-        verdict = combine(signals, None, model)
+        verdict = combine(signals, None, model, semantic=args.semantic)
         probs["stitched"].append(verdict.probabilities["stitched"])
         probs["spun"].append(verdict.probabilities["spun"])
 
@@ -278,8 +298,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
     }
     result: dict[str, object] = {
         "machine": _machine(),
-        "command": f"python -m bench.check_eval{' --fit' if args.fit else ''} --n {args.n} "
-        f"--fit-seed {args.fit_seed} --eval-seed {args.eval_seed}",
+        "command": f"python -m bench.check_eval{' --fit' if args.fit else ''}{flag} "
+        f"--n {args.n} --fit-seed {args.fit_seed} --eval-seed {args.eval_seed}",
         "articles_per_kind": args.n,
         "auc": {
             "stitched: heavy stitched vs original": auc("stitched", "stitched-heavy", "original"),
@@ -299,7 +319,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
         "model": json.loads(model.to_json()),
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "check.json").write_text(json.dumps(result, indent=2) + "\n")
+    (args.out / f"check{'-semantic' if args.semantic else ''}.json").write_text(
+        json.dumps(result, indent=2) + "\n"
+    )
     print(json.dumps(result["auc"], indent=2))
     return result
 

@@ -236,6 +236,6 @@ def check_article(article: Article, *, semantic: bool = False) -> CheckReport:
     signals = forensic_signals(article, embedder=embedder)
     title, text = article.title, article.text
     stance = load_model().predict(title, text) if title.strip() else None
-    verdict = combine(signals, stance, load_verdict_model())
+    verdict = combine(signals, stance, load_verdict_model(), semantic=semantic)
     ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.name)))
     return CheckReport(title, text, ordered, tuple(find_quotes(text)), verdict, stance)

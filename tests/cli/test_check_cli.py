@@ -157,3 +157,18 @@ def test_bad_input_is_one_clear_line_and_exit_2(
 def test_a_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(capsys, "check", str(tmp_path))
     assert code == 2 and "is a folder" in err
+
+
+def test_semantic_check_reads_topic_jumps_by_meaning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import require_embeddings
+
+    require_embeddings()
+    path = _write(tmp_path, "a.txt", STITCHED)
+    code, out, err = _run(capsys, "check", str(path), "--json", "--semantic")
+    assert code == 0, err
+    report = json.loads(out)
+    jumps = next(s for s in report["signals"] if s["name"] == "topic_jumps")
+    assert "embedding" in jumps["explanation"]
+    assert report["verdict"]["label"] == "likely stitched"

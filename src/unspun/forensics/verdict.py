@@ -38,9 +38,10 @@ NO_SIGNS = "no strong signs"
 #: The entry of an explanation that holds a model's intercept.
 PRIOR = "prior"
 #: Probability a finding needs to be the label. On the articles the weights were fitted
-#: on (``bench.check_eval``, seed 11), 0.5 called 12 of 150 real originals "likely
+#: on (``bench.check_eval``, seed 11), 0.5 called 11 of 150 real originals "likely
 #: stitched", 0.6 called 5 and 0.7 none, while still naming 33 of 150 verbatim-stitched
-#: and 147 of 150 heavily spun stitched articles: 0.7 is the lowest without false alarms.
+#: articles and 147 of 150 heavily spun ones "likely spun": 0.7 is the lowest without
+#: false alarms.
 LIKELY = 0.7
 #: Stance labels whose probability makes up the headline-mismatch probability.
 MISMATCH_STANCES = ("unrelated", "disagree")
@@ -71,35 +72,53 @@ class Logistic:
 
 @dataclass(frozen=True, slots=True)
 class VerdictModel:
-    """The two logistic models and a note on what they were fitted on."""
+    """The two logistic models and a note on what they were fitted on.
+
+    ``semantic`` holds the (stitched, spun) models fitted on signals read with sentence
+    embeddings (``check --semantic``: topic jumps measured by meaning, which shifts that
+    signal's scores); None when they were not fitted.
+    """
 
     stitched: Logistic
     spun: Logistic
     fitted_on: str = ""
+    semantic: tuple[Logistic, Logistic] | None = None
+
+    def models(self, *, semantic: bool = False) -> tuple[Logistic, Logistic]:
+        """(stitched, spun) for signals read with or without embeddings."""
+        if semantic and self.semantic is not None:
+            return self.semantic
+        return self.stitched, self.spun
 
     def to_json(self) -> str:
         """Serialise (stable key order) for ``forensics/data/verdict.json``."""
-        return json.dumps(
-            {
-                "fitted_on": self.fitted_on,
-                "stitched": {"prior": self.stitched.prior, "weights": dict(self.stitched.weights)},
-                "spun": {"prior": self.spun.prior, "weights": dict(self.spun.weights)},
-            },
-            indent=2,
-            sort_keys=True,
-        )
+        data: dict[str, object] = {
+            "fitted_on": self.fitted_on,
+            "stitched": _dump(self.stitched),
+            "spun": _dump(self.spun),
+        }
+        if self.semantic is not None:
+            data["semantic"] = {
+                "stitched": _dump(self.semantic[0]),
+                "spun": _dump(self.semantic[1]),
+            }
+        return json.dumps(data, indent=2, sort_keys=True)
 
     @classmethod
     def from_json(cls, raw: str, origin: str = "verdict model") -> VerdictModel:
         """Inverse of :meth:`to_json`; InputError naming ``origin`` when malformed."""
         try:
             data = json.loads(raw)
+            semantic = data.get("semantic")
             return cls(
                 stitched=_logistic(data["stitched"]),
                 spun=_logistic(data["spun"]),
                 fitted_on=str(data.get("fitted_on", "")),
+                semantic=None
+                if semantic is None
+                else (_logistic(semantic["stitched"]), _logistic(semantic["spun"])),
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(f"{origin}: not a verdict model ({exc})") from exc
 
     @classmethod
@@ -109,6 +128,10 @@ class VerdictModel:
             return cls.from_json(path.read_text(encoding="utf-8"), str(path))
         except OSError as exc:
             raise InputError(f"{path}: cannot read verdict model ({exc.strerror})") from exc
+
+
+def _dump(model: Logistic) -> dict[str, object]:
+    return {"prior": model.prior, "weights": dict(model.weights)}
 
 
 def _logistic(obj: Mapping[str, object]) -> Logistic:
@@ -151,14 +174,17 @@ def combine(
     model: VerdictModel,
     *,
     threshold: float = LIKELY,
+    semantic: bool = False,
 ) -> Verdict:
     """The verdict: the most probable of stitched / spun / headline mismatch when it
     reaches ``threshold``, else ``no strong signs``; the explanation is that of the
-    most probable one either way."""
+    most probable one either way. ``semantic``: the signals were read with sentence
+    embeddings (the models fitted on such signals are used when there are some)."""
     scores = {s.name: s.score for s in signals}
+    stitched, spun = model.models(semantic=semantic)
     explained: dict[str, tuple[Contribution, ...]] = {
-        "stitched": model.stitched.contributions(scores),
-        "spun": model.spun.contributions(scores),
+        "stitched": stitched.contributions(scores),
+        "spun": spun.contributions(scores),
         "headline_mismatch": tuple(
             Contribution(label, round(stance.probabilities.get(label, 0.0), 6))
             for label in MISMATCH_STANCES

@@ -275,6 +275,8 @@ class IndexReader:
             totals += hi - lo
             runs.append((seg, lo, hi))
         found = (totals > 0) & (totals <= max_postings)
+        if not found.any():
+            return {}
         counts = totals[found]
         offsets = np.zeros(len(counts) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])

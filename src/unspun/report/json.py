@@ -113,7 +113,10 @@ def check_to_dict(report: CheckReport) -> dict[str, Any]:
         ],
         "stance": None
         if report.stance is None
-        else {"label": report.stance.label, "probabilities": report.stance.probabilities},
+        else {
+            "label": report.stance.label,
+            "probabilities": {k: round(v, 4) for k, v in report.stance.probabilities.items()},
+        },
         "quotes": [
             {
                 "text": q.text,

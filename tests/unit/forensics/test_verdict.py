@@ -98,3 +98,22 @@ def test_the_shipped_model_weighs_stitching_and_spin_signals() -> None:
     model = load_verdict_model()
     assert model.fitted_on.startswith("python -m bench.check_eval --fit")
     assert model.stitched.weights and model.spun.weights
+
+
+def test_semantic_signals_use_the_semantic_weights_when_there_are_some() -> None:
+    semantic = (Logistic(-2.0, {"topic_jumps": 6.0}), Logistic(-3.0, {}))
+    model = VerdictModel(MODEL.stitched, MODEL.spun, semantic=semantic)
+    signals = [Signal("topic_jumps", 0.9)]
+    lexical = combine(signals, None, model).probabilities["stitched"]
+    meaning = combine(signals, None, model, semantic=True).probabilities["stitched"]
+    assert lexical == pytest.approx(1 / (1 + math.exp(-(-2.0 + 2.0 * 0.9))), abs=1e-4)
+    assert meaning == pytest.approx(1 / (1 + math.exp(-(-2.0 + 6.0 * 0.9))), abs=1e-4)
+    # Without semantic weights, semantic signals fall back to the lexical model.
+    assert combine(signals, None, MODEL, semantic=True).probabilities["stitched"] == lexical
+
+
+def test_semantic_weights_round_trip(tmp_path: Path) -> None:
+    model = VerdictModel(MODEL.stitched, MODEL.spun, "x", (MODEL.spun, MODEL.stitched))
+    path = tmp_path / "verdict.json"
+    path.write_text(model.to_json())
+    assert VerdictModel.load(path) == model

@@ -137,3 +137,28 @@ def test_not_an_index(tmp_path: Path) -> None:
     (tmp_path / "file.db").write_text("x")
     with pytest.raises(StoreError, match="is a file"):
         IndexWriter(tmp_path / "file.db", IndexParams())
+
+
+def test_lookup_gathers_runs_across_segments_and_skips_absent_and_common_keys(
+    tmp_path: Path, params: IndexParams
+) -> None:
+    db = tmp_path / "db"
+    with IndexWriter(db, params, max_segments=100) as writer:
+        for n in range(6):
+            writer.add(_prepared(n, params))
+            writer.flush()  # one segment per article: runs span segments
+    title_key = int(index_keys(["story", "number", "3"], params)[0])
+    with IndexReader(db) as reader:
+        assert reader.lookup(np.array([12345, 67890], dtype=np.uint64), max_postings=10) == {}
+        assert reader.lookup(np.empty(0, dtype=np.uint64), max_postings=10) == {}
+        hits = reader.lookup(np.array([title_key, 99], dtype=np.uint64), max_postings=100)
+        assert 99 not in hits
+        assert len(hits[title_key]) == 1
+        assert reader.lookup(np.array([title_key], dtype=np.uint64), max_postings=0) == {}
+        # The same key read through every segment equals the union of per-article runs.
+        all_keys = np.unique(
+            np.concatenate([_prepared(n, params).postings >> np.uint64(32) for n in range(6)])
+        )
+        hits = reader.lookup(all_keys, max_postings=1000)
+        total = sum(len(v) for v in hits.values())
+        assert total == sum(len(_prepared(n, params).postings) for n in range(6))
