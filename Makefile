@@ -46,7 +46,7 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
 # dependency on its own, pip picks a CUDA build of torch (several GB).
 $(VENV)/.installed-embed: pyproject.toml $(VENV)/.installed-dev
 	$(PIP) install torch==2.13.0
-	$(PIP) install -e '.[dev,embed,train]'
+	$(PIP) install -e '.[dev,embed,train,web]'
 	touch $@
 
 install-embed: $(VENV)/.installed-embed

@@ -290,6 +290,47 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``unspun serve [--db DB] [--host H] [--port P]``: the web page and the HTTP API."""
+    import socket
+
+    from unspun.index.store import META_NAME
+
+    try:
+        import uvicorn
+
+        from unspun.web.app import create_app
+        from unspun.web.settings import WebSettings
+    except ImportError as exc:
+        from unspun.errors import MissingExtraError
+
+        raise MissingExtraError(exc.name or "fastapi", "web", "unspun serve") from exc
+    db: Path = args.db
+    if db.exists() and not (db / META_NAME).exists():
+        raise UsageError(f"{db}: not an unspun index folder; choose another --db")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port: {args.port} is not a port number (0-65535)")
+    try:
+        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        sock = socket.create_server((args.host, args.port), family=family)
+    except OSError as exc:
+        raise UsageError(f"{args.host}:{args.port}: cannot listen ({exc.strerror or exc})") from exc
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    if not db.exists():
+        print(
+            f"unspun: no index at {db} yet: trace answers 503 until 'unspun index' builds it",
+            file=sys.stderr,
+        )
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"unspun: listening on {args.host}: other machines can reach it", file=sys.stderr)
+    print(f"unspun: serving http://{shown}:{port}/ (index: {db}); Ctrl-C stops", flush=True)
+    app = create_app(WebSettings(db=db))
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for docs and tests)."""
     parser = argparse.ArgumentParser(
@@ -374,6 +415,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="what the index holds")
     db_option(p)
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("serve", help="a web page and an HTTP JSON API (needs unspun[web])")
+    db_option(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("demo", help="index a bundled fictional corpus and trace a sample")
     p.add_argument("--json", action="store_true", help="print the report as JSON")

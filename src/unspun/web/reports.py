@@ -1,0 +1,87 @@
+"""Computed reports and the bounded in-memory cache behind ``/reports/{key}``.
+
+A report's key is a hash of its kind and of the article it was computed from, so the
+same article analysed the same way always gets the same shareable URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+
+from unspun.records import Article, CheckReport, TraceReport
+
+Kind = Literal["trace", "check"]
+KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    """One computed report with the article it describes and its JSON (as the CLI prints)."""
+
+    key: str
+    kind: Kind
+    article: Article
+    report: TraceReport | CheckReport
+    data: dict[str, Any]
+
+
+def report_key(kind: Kind, article: Article) -> str:
+    """The stable key of a report: 32 hex digits of a hash of the kind and the article."""
+    fields = [kind, article.title, article.text, article.url, article.outlet, article.published]
+    return hashlib.blake2b(orjson.dumps(fields), digest_size=16).hexdigest()
+
+
+def compute(kind: Kind, article: Article, db: Path) -> StoredReport:
+    """Trace the article against the index at ``db``, or check it from its text alone.
+
+    Raises:
+        StoreError: ``kind`` is ``trace`` and there is no usable index at ``db``.
+    """
+    from unspun.pipeline import check_article, trace_article
+    from unspun.report.json import check_to_dict, trace_to_dict
+
+    report: TraceReport | CheckReport
+    if kind == "trace":
+        report = trace_article(article, db)
+        data = trace_to_dict(report)
+    else:
+        report = check_article(article)
+        data = check_to_dict(report)
+    return StoredReport(report_key(kind, article), kind, article, report, data)
+
+
+class ReportCache:
+    """A thread-safe least-recently-used map of report key to :class:`StoredReport`."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, StoredReport] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, stored: StoredReport) -> None:
+        """Keep a report, dropping the least recently used one when full."""
+        with self._lock:
+            self._items[stored.key] = stored
+            self._items.move_to_end(stored.key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def get(self, key: str) -> StoredReport | None:
+        """The report with this key, or None when it was never computed or was dropped."""
+        with self._lock:
+            stored = self._items.get(key)
+            if stored is not None:
+                self._items.move_to_end(key)
+            return stored
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)

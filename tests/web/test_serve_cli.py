@@ -1,0 +1,36 @@
+"""`unspun serve`: refusals that exit 2 with one line, before anything is served."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from unspun.cli import main
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["serve", *args])
+    return code, capsys.readouterr().err
+
+
+def test_a_folder_that_is_not_an_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    code, err = _run(capsys, "--db", str(tmp_path))
+    assert code == 2
+    assert err == f"unspun: error: {tmp_path}: not an unspun index folder; choose another --db\n"
+
+
+def test_a_port_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        code, err = _run(capsys, "--db", str(tmp_path / "db"), "--port", str(port))
+    assert code == 2
+    assert err.startswith(f"unspun: error: 127.0.0.1:{port}: cannot listen (")
+    assert err.count("\n") == 1
+
+
+def test_a_port_out_of_range(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = _run(capsys, "--db", str(tmp_path / "db"), "--port", "70000")
+    assert code == 2 and "is not a port number" in err
