@@ -186,3 +186,26 @@ def percentile(values: Sequence[float], q: float) -> float:
     pos = (len(ordered) - 1) * q / 100
     lo, hi = math.floor(pos), math.ceil(pos)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def roc_auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
+    """ROC AUC by the Mann-Whitney U statistic (ties count one half); NaN when a side is
+    empty.
+
+    >>> roc_auc([0.9, 0.8], [0.1, 0.8])
+    0.875
+    """
+    if not positives or not negatives:
+        return float("nan")
+    ranked = sorted([(s, 1) for s in positives] + [(s, 0) for s in negatives])
+    rank_sum = 0.0
+    i = 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        mid = (i + j + 1) / 2.0  # 1-based average rank of the tie group
+        rank_sum += mid * sum(label for _, label in ranked[i:j])
+        i = j
+    n_pos, n_neg = len(positives), len(negatives)
+    return (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)

@@ -26,39 +26,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.corpora import load_all
+from bench.metrics import roc_auc
 from bench.spin import Thesaurus, spin_sentence
 from unspun.forensics.spin import spin_signals
 from unspun.records import Article
 from unspun.text import split_sentences
 
-__all__ = ["auc", "main", "spin_article"]
+__all__ = ["main", "spin_article"]
 
 _LEVELS = ("light", "heavy")
 _MIN_SENTENCES = 6
 # A path that never exists: the signals run as on a machine without the thesaurus.
 _NO_THESAURUS = Path("/nonexistent/mythes/th_en_US_v2.dat")
-
-
-def auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
-    """ROC AUC by the Mann-Whitney U statistic (ties count one half).
-
-    >>> auc([0.9, 0.8], [0.1, 0.8])
-    0.875
-    """
-    if not positives or not negatives:
-        return float("nan")
-    ranked = sorted([(s, 1) for s in positives] + [(s, 0) for s in negatives])
-    rank_sum = 0.0
-    i = 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        mid = (i + j + 1) / 2.0  # 1-based average rank of the tie group
-        rank_sum += mid * sum(label for _, label in ranked[i:j])
-        i = j
-    n_pos, n_neg = len(positives), len(negatives)
-    return (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
 
 
 def spin_article(
@@ -124,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             ]
         for k, name in enumerate(names):
             neg = [s[k] for s in negatives]
-            cells = " ".join(f"{auc([s[k] for s in by_level[lv]], neg):7.3f}" for lv in _LEVELS)
+            cells = " ".join(f"{roc_auc([s[k] for s in by_level[lv]], neg):7.3f}" for lv in _LEVELS)
             false_alarms = sum(v > 0.5 for v in neg) / len(neg)
             print(f"  {name:<18} {cells}  {false_alarms:6.1%}")
 

@@ -27,12 +27,13 @@ from dataclasses import dataclass
 
 from bench.corpora import load_all
 from bench.generate import build_benchmark
+from bench.metrics import roc_auc
 from bench.spin import Thesaurus
 from unspun.align.semantic import SentenceEmbedder, embeddings_available
 from unspun.forensics.stitching import stitching_signals
 from unspun.text import split_sentences
 
-__all__ = ["MIN_SENTENCES", "Sample", "auc", "main", "matched_negatives", "samples"]
+__all__ = ["MIN_SENTENCES", "Sample", "main", "matched_negatives", "samples"]
 
 MIN_SENTENCES = 5
 """Articles shorter than this are left out on both sides."""
@@ -47,28 +48,6 @@ class Sample:
     title: str
     text: str
     stitched: bool
-
-
-def auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
-    """ROC AUC by Mann-Whitney: P(positive > negative) + P(tie) / 2.
-
-    >>> auc([0.9, 0.8], [0.1, 0.8])
-    0.875
-    """
-    if not positives or not negatives:
-        raise ValueError("AUC needs at least one positive and one negative")
-    ranked = sorted([(v, 1) for v in positives] + [(v, 0) for v in negatives])
-    rank_sum = 0.0
-    i = 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        mid = (i + j + 1) / 2  # average 1-based rank of the tied run
-        rank_sum += mid * sum(label for _, label in ranked[i:j])
-        i = j
-    n_pos, n_neg = len(positives), len(negatives)
-    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
 def matched_negatives(
@@ -125,7 +104,7 @@ def evaluate(
         neg = [v for v, y in pairs if not y]
         fired_pos = sum(v > 0 for v in pos) / len(pos)
         fired_neg = sum(v > 0 for v in neg) / len(neg)
-        out[name] = (auc(pos, neg), fired_pos, fired_neg)
+        out[name] = (roc_auc(pos, neg), fired_pos, fired_neg)
     return out, per_article
 
 

@@ -37,7 +37,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -135,6 +135,17 @@ class StoredArticle:
             return self.title
         start, end = self.spans[local - 1]
         return self.text[start:end]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """An article's metadata, without its text (search results)."""
+
+    id: str
+    title: str
+    url: str | None
+    outlet: str | None
+    published: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +344,21 @@ class IndexReader:
             (orjson.dumps(wanted),),
         )
         return {int(row[0]): _stored(row) for row in rows}
+
+    def search(
+        self, column: Literal["title", "outlet"], text: str, *, limit: int
+    ) -> list[ArticleInfo]:
+        """Articles whose title or outlet contains ``text`` (ASCII case-insensitive),
+        earliest published first, at most ``limit``."""
+        if column not in ("title", "outlet"):
+            raise ValueError(f"cannot search articles by {column!r}")
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._conn.execute(
+            f"SELECT id, title, url, outlet, published FROM articles "
+            f"WHERE {column} LIKE ? ESCAPE '\\' ORDER BY published, id LIMIT ?",
+            (f"%{escaped}%", limit),
+        )
+        return [ArticleInfo(*row) for row in rows]
 
     def stats(self) -> IndexStats:
         """Counts and sizes of the index."""

@@ -1,18 +1,17 @@
 """Search the index by title, outlet or phrase (for the Index page; small indexes).
 
-Titles and outlets are matched with SQL ``LIKE`` on a read-only connection to the
-index's metadata; a phrase is looked for in the stored bodies, which are compressed, so
-that search reads articles one by one up to a bound.
+Titles and outlets are matched by the index (:meth:`IndexReader.search`); a phrase is
+looked for in the stored bodies, which are compressed, so that search reads articles one
+by one up to a bound.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from unspun.index.store import META_NAME, IndexReader, iter_all_articles
+from unspun.index.store import IndexReader, iter_all_articles
 
 Field = Literal["title", "outlet", "phrase"]
 FIELDS: tuple[Field, ...] = ("title", "outlet", "phrase")
@@ -37,26 +36,13 @@ class SearchResult:
     truncated: bool
 
 
-def _like_pattern(query: str) -> str:
-    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _by_column(
     db: Path, column: Literal["title", "outlet"], query: str, limit: int
 ) -> SearchResult:
-    uri = (db / META_NAME).resolve().as_uri() + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True)
-    try:
-        rows = conn.execute(
-            f"SELECT id, title, outlet, published, url FROM articles "
-            f"WHERE {column} LIKE ? ESCAPE '\\' ORDER BY published, id LIMIT ?",
-            (_like_pattern(query), limit + 1),
-        ).fetchall()
-    finally:
-        conn.close()
-    hits = tuple(Hit(*row) for row in rows[:limit])
-    return SearchResult(hits, truncated=len(rows) > limit)
+    with IndexReader(db) as reader:
+        found = reader.search(column, query, limit=limit + 1)
+    hits = tuple(Hit(a.id, a.title, a.outlet, a.published, a.url) for a in found[:limit])
+    return SearchResult(hits, truncated=len(found) > limit)
 
 
 def _by_phrase(db: Path, query: str, limit: int, scan_limit: int) -> SearchResult:

@@ -162,3 +162,20 @@ def test_lookup_gathers_runs_across_segments_and_skips_absent_and_common_keys(
         hits = reader.lookup(all_keys, max_postings=1000)
         total = sum(len(v) for v in hits.values())
         assert total == sum(len(_prepared(n, params).postings) for n in range(6))
+
+
+def test_search_by_title_and_outlet_treats_wildcards_as_text(
+    tmp_path: Path, params: IndexParams
+) -> None:
+    db = tmp_path / "db"
+    with IndexWriter(db, params) as writer:
+        for n in range(12):
+            writer.add(_prepared(n, params))
+    with IndexReader(db) as reader:
+        found = reader.search("title", "NUMBER 1", limit=10)
+        assert [a.id for a in found] == ["a1", "a10", "a11"]  # earliest published first
+        assert len(reader.search("outlet", "harbor", limit=5)) == 5
+        assert reader.search("title", "%", limit=10) == []
+        assert reader.search("title", "story_number", limit=10) == []
+        with pytest.raises(ValueError, match="cannot search articles by 'text'"):
+            reader.search("text", "x", limit=1)  # type: ignore[arg-type]
