@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from bench.metrics import roc_auc
 from bench.run import ROOT, _machine
 
 MODEL_PATH = ROOT / "src" / "unspun" / "forensics" / "data" / "verdict.json"
@@ -50,33 +51,19 @@ class Sample:
     spun: bool
 
 
-def spin_article(text: str, level: str, rng: random.Random, thesaurus: object) -> str:
-    """Every sentence of ``text`` spun at ``level``; the text between sentences kept."""
-    from bench.spin import Thesaurus, spin_sentence
-    from unspun.text import split_sentences
-
-    assert isinstance(thesaurus, Thesaurus)
-    out: list[str] = []
-    cursor = 0
-    for span in split_sentences(text):
-        out.append(text[cursor : span.start])
-        out.append(spin_sentence(text[span.start : span.end], level, rng, thesaurus).text)
-        cursor = span.end
-    out.append(text[cursor:])
-    return "".join(out)
-
-
 def samples(n: int, seed: int) -> list[Sample]:
     """``n`` articles of each kind, seeded."""
     from bench.corpora import load_all
     from bench.generate import build_benchmark
     from bench.spin import Thesaurus
+    from bench.spin_signals import spin_article
+    from unspun.records import Article
     from unspun.text import split_sentences
 
     articles = load_all()
     thesaurus = Thesaurus.load()
     out: list[Sample] = []
-    held_out: list[object] = []
+    held_out: list[Article] = []
     for level in ("verbatim", "heavy"):
         bench = build_benchmark(articles, n_queries=n, level=level, seed=seed, thesaurus=thesaurus)
         held_out = list(bench.held_out)
@@ -85,13 +72,13 @@ def samples(n: int, seed: int) -> list[Sample]:
             for q in bench.queries
         ]
     rng = random.Random(f"check-eval:{seed}")
-    usable = [a for a in held_out if len(split_sentences(a.text)) >= MIN_SENTENCES]  # type: ignore[attr-defined]
+    usable = [a for a in held_out if len(split_sentences(a.text)) >= MIN_SENTENCES]
     rng.shuffle(usable)
     for art in usable[:n]:
-        out.append(Sample("original", art.title, art.text, False, False))  # type: ignore[attr-defined]
+        out.append(Sample("original", art.title, art.text, False, False))
     for art in usable[n : 2 * n]:
-        spun = spin_article(art.text, "heavy", rng, thesaurus)  # type: ignore[attr-defined]
-        out.append(Sample("spun", art.title, spun, False, True))  # type: ignore[attr-defined]
+        title, spun = spin_article(art, "heavy", rng, thesaurus)
+        out.append(Sample("spun", title, spun, False, True))
     return out
 
 
@@ -166,16 +153,6 @@ def _newton(
         if np.abs(step).max() < 1e-8:
             break
     return float(beta[0]), beta[1:]
-
-
-def roc_auc(scores: Sequence[float], labels: Sequence[bool]) -> float:
-    """Area under the ROC curve (Mann-Whitney U; ties count half)."""
-    pos = [s for s, y in zip(scores, labels, strict=True) if y]
-    neg = [s for s, y in zip(scores, labels, strict=True) if not y]
-    if not pos or not neg:
-        return float("nan")
-    wins = sum((p > q) + 0.5 * (p == q) for p in pos for q in neg)
-    return wins / (len(pos) * len(neg))
 
 
 def calibration(
@@ -257,42 +234,19 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
         probs["stitched"].append(verdict.probabilities["stitched"])
         probs["spun"].append(verdict.probabilities["spun"])
 
+    def between(values: Sequence[float], positive: str, negative: str) -> float:
+        """AUC of ``values`` for articles of kind ``positive`` against ``negative``."""
+        pos = [v for v, s in zip(values, test, strict=True) if s.kind == positive]
+        neg = [v for v, s in zip(values, test, strict=True) if s.kind == negative]
+        return round(roc_auc(pos, neg), 4)
+
     def auc(kind: str, positive: str, negative: str) -> float:
-        pairs = [
-            (p, s.kind == positive)
-            for p, s in zip(probs[kind], test, strict=True)
-            if s.kind in (positive, negative)
-        ]
-        return round(roc_auc([p for p, _ in pairs], [y for _, y in pairs]), 4)
+        return between(probs[kind], positive, negative)
 
     per_signal = {
         n: {
-            "stitched_heavy_vs_original": round(
-                roc_auc(
-                    [
-                        v
-                        for v, s in zip(x[:, j], test, strict=True)
-                        if s.kind in ("stitched-heavy", "original")
-                    ],
-                    [
-                        s.kind == "stitched-heavy"
-                        for s in test
-                        if s.kind in ("stitched-heavy", "original")
-                    ],
-                ),
-                4,
-            ),
-            "spun_vs_original": round(
-                roc_auc(
-                    [
-                        v
-                        for v, s in zip(x[:, j], test, strict=True)
-                        if s.kind in ("spun", "original")
-                    ],
-                    [s.kind == "spun" for s in test if s.kind in ("spun", "original")],
-                ),
-                4,
-            ),
+            "stitched_heavy_vs_original": between(x[:, j].tolist(), "stitched-heavy", "original"),
+            "spun_vs_original": between(x[:, j].tolist(), "spun", "original"),
         }
         for j, n in enumerate(names)
     }
