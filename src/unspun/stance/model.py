@@ -11,8 +11,8 @@ rare ``disagree`` and ``agree`` for macro-F1, so the label is not always the arg
 the probabilities.
 
 The trees are stored flat in a ``.npz`` file (no pickles) beside a JSON header holding
-the fitted :class:`~unspun.stance.features.FeatureSpace`, so neither LightGBM nor
-scikit-learn is needed to predict.
+the fitted :class:`~unspun.stance.features.FeatureSpace` and its LSA matrix (float32),
+so neither LightGBM nor scikit-learn is needed to predict.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from unspun.stance.fnc import LABELS
 __all__ = ["MODEL_FILE", "StanceModel", "TreeEnsemble", "load_model"]
 
 MODEL_FILE = "stance.npz"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Rows evaluated at once (bounds the rows x trees work arrays to a few MB).
 _CHUNK = 512
 _ARRAYS = ("feature", "threshold", "left", "right", "leaf_value", "roots")
@@ -217,8 +217,9 @@ class StanceModel:
         }
         text = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
         buffer = io.BytesIO()
-        arrays = {
+        arrays: dict[str, npt.NDArray[Any]] = {
             "header": np.frombuffer(text, dtype=np.uint8),
+            "space_lsa": self.space.lsa.astype(np.float32),
             **self.related.arrays("related"),
             **self.stance.arrays("stance"),
         }
@@ -246,7 +247,7 @@ class StanceModel:
             raise ValueError("model format or feature set differs from this version of unspun")
         weights = header["weights"]
         return cls(
-            space=FeatureSpace.from_json(header["space"]),
+            space=FeatureSpace.from_json(header["space"], np.asarray(data["space_lsa"])),
             related=TreeEnsemble.from_arrays(1, data, "related"),
             stance=TreeEnsemble.from_arrays(int(header["stance_classes"]), data, "stance"),
             related_threshold=float(header["related_threshold"]),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from unspun.stance.features import (
     FEATURE_NAMES,
+    LSA_DIMS,
     FeatureSpace,
     featurize,
     fit_space,
@@ -106,3 +108,46 @@ def test_space_json_round_trip() -> None:
 def test_topics_join_headlines_through_shared_bodies() -> None:
     groups = topics([("A", 1, "agree"), ("B", 1, "discuss"), ("B", 2, "agree"), ("C", 3, "agree")])
     assert groups[0] == groups[1] == groups[2] != groups[3]
+
+
+NOUNS = (
+    "harbour ferry orchard frost violin concert comet telescope lantern meadow glacier "
+    "bakery tortoise museum lighthouse canal falcon quarry vineyard chapel carousel "
+    "windmill tram bridge island marble copper walnut saddle kettle ribbon pillow "
+    "compass anchor beacon tunnel"
+).split()
+
+
+def _lsa_space() -> FeatureSpace:
+    """A space fitted on enough fictional documents for the LSA projection to exist."""
+    bodies: dict[int, str] = {}
+    pairs: list[tuple[str, int, str]] = []
+    n = len(NOUNS)
+    for i in range(2 * n):
+        a, b, c = NOUNS[i % n], NOUNS[(i + 5) % n], NOUNS[(i + 11 + i // n) % n]
+        bodies[i] = f"The {a} and the {b} were seen near the {c} again, residents said."
+        pairs.append((f"Residents report {a} near {b}", i, "discuss"))
+    return fit_space(pairs, bodies, cues_per_class=5, min_cue_topics=2)
+
+
+def test_lsa_projection_is_unit_length_and_round_trips() -> None:
+    space = _lsa_space()
+    assert space.lsa.shape == (len(space.lsa_vocab), LSA_DIMS)
+    assert len(space.lsa_vocab) > LSA_DIMS
+    vec = space.project(stems("The ferry and the frost"))
+    assert np.linalg.norm(vec) == pytest.approx(1.0)
+    assert not space.project(stems("zzz qqq")).any()
+    again = FeatureSpace.from_json(space.to_json(), space.lsa)
+    assert again.lsa_vocab == space.lsa_vocab
+    assert np.array_equal(again.project(stems("ferry frost")), space.project(stems("ferry frost")))
+    with pytest.raises(ValueError, match="LSA matrix"):
+        FeatureSpace.from_json(space.to_json(), space.lsa[:, :3])
+
+
+def test_lsa_similarity_prefers_the_matching_body() -> None:
+    space = _lsa_space()
+    near = _features(space, "Ferry seen near the orchard", "The ferry passed the orchard.")
+    far = _features(space, "Ferry seen near the orchard", "A comet and a telescope.")
+    assert near["lsa_cos_body"] > far["lsa_cos_body"]
+    assert near["bm25"] > far["bm25"] == 0.0
+    assert near["sent_overlap_max"] > far["sent_overlap_max"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ UNRELATED = (
     "violin concerts go on sale next month, and students get a discount."
 )
 
-DUMP = {
+DUMP: dict[str, Any] = {
     "num_class": 1,
     "tree_info": [
         {
@@ -59,7 +60,7 @@ def test_tree_evaluator_rejects_other_splits() -> None:
         "tree_info": [
             {"tree_structure": {**DUMP["tree_info"][0]["tree_structure"], "decision_type": "=="}}
         ],
-    }  # type: ignore[index]
+    }
     with pytest.raises(ValueError, match="unsupported split"):
         TreeEnsemble.from_lightgbm(dump)
 
@@ -79,6 +80,22 @@ def test_tree_evaluator_matches_lightgbm(objective: str) -> None:
     trees = TreeEnsemble.from_lightgbm(booster.dump_model())
     probs = trees.probabilities(x)
     assert np.allclose(probs, booster.predict(x), atol=1e-12)
+
+
+def test_trees_fitted_on_a_column_subset_index_the_full_row() -> None:
+    pytest.importorskip("lightgbm", reason="lightgbm (the train extra) is not installed")
+    from unspun.stance.features import FEATURE_NAMES
+    from unspun.stance.train import _fit_trees
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(300, len(FEATURE_NAMES)))
+    columns = ("bm25", "cos_max")
+    y = (x[:, FEATURE_NAMES.index("bm25")] > 0).astype(np.int32)
+    params = {"objective": "binary", "verbose": -1, "num_threads": 1, "min_data_in_leaf": 5}
+    trees = _fit_trees(x, y, params, 10, seed=1, columns=columns)
+    used = {FEATURE_NAMES[i] for i in trees.feature.tolist()}
+    assert used and used <= set(columns)
+    assert np.mean((trees.probabilities(x) > 0.5) == y) > 0.9
 
 
 def test_shipped_model_separates_related_from_unrelated() -> None:
