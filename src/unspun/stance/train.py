@@ -21,9 +21,11 @@ projection is fitted on the very headlines and bodies it then compares, so train
 look cleaner than unseen ones), and the per-cue-word counts did not help the stance
 stage, while the LSA element-wise products did.
 
-Reproduce the shipped model (a few minutes on one core) with::
+Reproduce the shipped model (about 12 minutes on one core) with ``unspun train-stance``
+or::
 
-    .venv/bin/python -m unspun.stance.train --out src/unspun/stance/data/stance.npz
+    .venv/bin/python -m unspun.stance.train --bodies ../shared/data/fnc1/train_bodies.csv.gz \
+        --stances ../shared/data/fnc1/train_stances.csv.gz --out src/unspun/stance/data/stance.npz
 """
 
 from __future__ import annotations
