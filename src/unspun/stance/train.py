@@ -24,7 +24,7 @@ stage, while the LSA element-wise products did.
 Reproduce the shipped model (about 12 minutes on one core) with ``unspun train-stance``
 or::
 
-    .venv/bin/python -m unspun.stance.train --bodies ../shared/data/fnc1/train_bodies.csv.gz \
+    .venv/bin/python -m unspun.stance.train --bodies ../shared/data/fnc1/train_bodies.csv.gz \\
         --stances ../shared/data/fnc1/train_stances.csv.gz --out src/unspun/stance/data/stance.npz
 """
 
