@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +18,15 @@ from unspun.config import IndexParams, TraceParams
 from unspun.index.fingerprint import postings
 from unspun.index.store import IndexReader, IndexWriter, PreparedArticle, stamped_params
 from unspun.ingest import read_paths
-from unspun.records import Article, CheckReport, QuoteChange, Rejected, Signal, TraceReport
+from unspun.records import (
+    Article,
+    CheckReport,
+    Quote,
+    QuoteChange,
+    Rejected,
+    Signal,
+    TraceReport,
+)
 from unspun.text import dateline_end, split_sentences, words
 
 if TYPE_CHECKING:
@@ -201,9 +209,15 @@ def flag_altered_quotes(report: TraceReport) -> TraceReport:
 
 
 def forensic_signals(
-    article: Article, *, embedder: SentenceEmbedder | None = None
+    article: Article,
+    *,
+    embedder: SentenceEmbedder | None = None,
+    quotes: Sequence[Quote] | None = None,
 ) -> tuple[Signal, ...]:
-    """Every corpus-free signal of an article (stitching, quotes, spin), unordered."""
+    """Every corpus-free signal of an article (stitching, quotes, spin), unordered.
+
+    ``quotes``: the article's quotes when already found (else they are found here).
+    """
     from unspun.forensics.quotes import find_quotes, unintroduced_speakers
     from unspun.forensics.spin import spin_signals
     from unspun.forensics.stitching import stitching_signals
@@ -211,7 +225,7 @@ def forensic_signals(
     title, text = article.title, article.text
     return (
         *stitching_signals(title, text, embedder=embedder),
-        unintroduced_speakers(text, find_quotes(text)),
+        unintroduced_speakers(text, find_quotes(text) if quotes is None else quotes),
         *spin_signals(title, text),
     )
 
@@ -233,9 +247,10 @@ def check_article(article: Article, *, semantic: bool = False) -> CheckReport:
         from unspun.align.semantic import SentenceEmbedder
 
         embedder = SentenceEmbedder.load()
-    signals = forensic_signals(article, embedder=embedder)
     title, text = article.title, article.text
+    quotes = tuple(find_quotes(text))
+    signals = forensic_signals(article, embedder=embedder, quotes=quotes)
     stance = load_model().predict(title, text) if title.strip() else None
     verdict = combine(signals, stance, load_verdict_model(), semantic=semantic)
     ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.name)))
-    return CheckReport(title, text, ordered, tuple(find_quotes(text)), verdict, stance)
+    return CheckReport(title, text, ordered, quotes, verdict, stance)
