@@ -193,3 +193,18 @@ def test_hostile_article_runs_nothing(page: Page, server: str, action: str) -> N
     assert "<script>window.__pwned = 3; alert('x')</script>" in shown
     assert '<img src="nope" onerror="window.__pwned = 4">' in shown
     assert "<script>window.__pwned=2</script>" in page.locator("h1").inner_text()
+
+
+def test_report_fits_a_phone_screen(page: Page, server: str, stitched: tuple[str, str]) -> None:
+    title, body = stitched
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(server)
+    page.fill("#title", title)
+    page.fill("#text", body)
+    page.click("button[value=trace]")
+    page.wait_for_url(re.compile(r"/reports/[0-9a-f]{32}$"))
+    # Nothing wider than the screen: no sideways scrolling to read the report.
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    page.click("#s1")
+    assert page.locator("#d1").is_visible()
