@@ -213,7 +213,7 @@ def _signal(
     weight = sum(w for w, _ in found)
     density = 100.0 * weight / n
     score = 1.0 - math.exp(-density / _SCALES[scale])
-    why = f"{len(found)} {what} in {n} words ({density:.2f} per 100 words)"
+    why = f"{what}: {len(found)} in {n} words ({density:.2f} per 100 words)"
     return Signal(
         name, round(score, 4), tuple(e for _, e in found), "; ".join(filter(None, [why, missing]))
     )

@@ -84,7 +84,7 @@ def _signal(name: str, weighted: Sequence[tuple[float, Evidence]], what: str) ->
     ranked = sorted(weighted, key=lambda pair: (-pair[0], pair[1].start))
     score = round(_noisy_or(w for w, _ in ranked), 4)
     count = len(ranked)
-    return Signal(name, score, tuple(e for _, e in ranked), f"{count} {what} found")
+    return Signal(name, score, tuple(e for _, e in ranked), f"{what}: {count} found")
 
 
 # --------------------------------------------------------------------------- dangling opener
