@@ -99,6 +99,11 @@ class TraceParams:
             one of its candidates.
         semantic_candidates: With the semantic stage: candidates embedded per such
             sentence, the closest in content words first.
+        article_margin: A sentence whose best match is less alike than the median of
+            the article's matched sentences by more than this is left ``original`` (a
+            copy is spun as a whole; a lone weak match is more often a templated
+            sentence written anew). None turns the rule off.
+        article_min_matches: Matched sentences an article needs for that rule.
     """
 
     min_similarity: float = 0.5
@@ -120,6 +125,8 @@ class TraceParams:
     stitched_min_copied: float = 0.3
     semantic_min_similarity: float = 0.75
     semantic_candidates: int = 8
+    article_margin: float | None = 0.2
+    article_min_matches: int = 3
 
     def __post_init__(self) -> None:
         for name in (

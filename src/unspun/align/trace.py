@@ -243,6 +243,25 @@ def _rank(
     return [(int(unique[i]), float(totals[i])) for i in order]
 
 
+def _drop_outliers(scored: list[list[_Scored]], params: TraceParams) -> None:
+    """Drop the matches of sentences far less alike than the article's other matches.
+
+    A copy is spun as a whole: its traced sentences are about equally close to their
+    sources (all verbatim, or all heavily reworded). A sentence whose best match is much
+    weaker than the article's median (by more than ``article_margin``) is more likely an
+    original sentence that happens to resemble a templated one ("No other fees were
+    immediately available." against "No other details ...") than a copy. Needs at least
+    ``article_min_matches`` matched sentences to judge.
+    """
+    best = [max(s.similarity for s in found) for found in scored if found]
+    if params.article_margin is None or len(best) < params.article_min_matches:
+        return
+    floor = float(np.median(best)) - params.article_margin
+    for found in scored:
+        if found and max(s.similarity for s in found) < floor:
+            found.clear()
+
+
 class Tracer:
     """Traces articles against one open index.
 
@@ -294,6 +313,7 @@ class Tracer:
         rescued_from = self._rescue(queries, scored, cache)
         if self.embedder is not None:
             self._paraphrases(queries, scored, ranked, rescued_from, cache)
+        _drop_outliers(scored[: len(queries)], params)
         traced = [self._sentence(q, s, cache) for q, s in zip(queries, scored, strict=False)]
         headline = None
         if title_q is not None:

@@ -168,3 +168,43 @@ def test_semantic_stage_respects_contradicting_facts(
     # Another count is another report, however close in meaning.
     [_, other] = with_model.trace(Article("q", "", text.replace("3,000", "5,000"))).sentences
     assert other.verdict == "original"
+
+
+# A verbatim copy of the ferry story with one loosely reworded frost sentence in it.
+MOSTLY_VERBATIM = (
+    "Ferry crews in Port Alder walked out on Friday after talks over new rosters broke "
+    "down, stranding about 3,000 commuters.\n\n"
+    "The crews' union said the operator wanted to cut rest breaks on the night crossings. "
+    '"We will not sail tired," said Odile Brannagh, the union\'s secretary.\n\n'
+    "Apple farmers in the Verrin area said a late cold snap had ruined about a third of "
+    "the blossom this year.\n\n"
+    "The operator, Alder Sound Ferries, called the walkout unnecessary and said it had "
+    "offered to review the rosters in June."
+)
+
+
+def test_a_lone_weak_match_in_a_verbatim_copy_is_left_original(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from unspun.config import TraceParams
+
+    params = IndexParams()
+    with IndexWriter(tmp_path / "db", params) as writer:
+        for obj in FICTION:
+            writer.add(prepare(_article(obj), params))
+    with IndexReader(tmp_path / "db") as reader:
+        article = Article(id="q", title="", text=MOSTLY_VERBATIM)
+        without = Tracer(reader, replace(TraceParams(), article_margin=None)).trace(article)
+        with_rule = Tracer(reader).trace(article)
+    weak = without.sentences[3]
+    assert weak.sources and weak.sources[0].article_id == "tw-2"
+    assert weak.sources[0].similarity < 0.75  # far below the verbatim sentences' 1.0
+    assert with_rule.sentences[3].verdict == "original"
+    # The verbatim sentences keep their sources.
+    assert [s.verdict for s in with_rule.sentences] == [
+        "copied",
+        "copied",
+        "copied",
+        "original",
+        "copied",
+    ]
