@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from unspun.config import IndexParams
     from unspun.pipeline import IndexCounts
-    from unspun.records import Article
+    from unspun.records import Article, CheckReport, TraceReport
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
 MAX_REJECTS_SHOWN = 20
@@ -49,14 +49,19 @@ def _err(message: str) -> None:
     print(f"unspun: error: {message}", file=sys.stderr)
 
 
+def _require(paths: Sequence[Path]) -> None:
+    """UsageError naming the first of ``paths`` that does not exist."""
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     """``unspun index PATH... [--db DB]``."""
     from unspun.pipeline import REJECTS_NAME, index_paths
 
     paths = [Path(p) for p in args.paths]
-    for p in paths:
-        if not p.exists():
-            raise UsageError(f"{p}: no such file or directory")
+    _require(paths)
     db: Path = args.db
     params = _index_params(args, db)
     shown = 0
@@ -145,8 +150,7 @@ def _read_one(path: Path) -> Article:
     from unspun.ingest import read_path
     from unspun.records import Rejected
 
-    if not path.exists():
-        raise UsageError(f"{path}: no such file or directory")
+    _require([path])
     if path.is_dir():
         raise UsageError(f"{path}: is a folder; give one article file")
     items = list(read_path(path))
@@ -181,20 +185,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     """``unspun check FILE [--json] [--semantic]``: forensics from the text alone."""
     from unspun.pipeline import check_article
 
-    article = _read_one(Path(args.file))
-    report = check_article(article, semantic=args.semantic)
-    if args.json:
-        import orjson
-
-        from unspun.report.json import check_to_dict
-
-        sys.stdout.write(orjson.dumps(check_to_dict(report), option=orjson.OPT_INDENT_2).decode())
-        sys.stdout.write("\n")
-    else:
-        from unspun.report.terminal import render_check
-
-        console = _console()
-        console.print(render_check(report, plain=not console.is_terminal or console.no_color))
+    report = check_article(_read_one(Path(args.file)), semantic=args.semantic)
+    _print_report(report, as_json=args.json)
     return EXIT_OK
 
 
@@ -203,9 +195,7 @@ def cmd_stance(args: argparse.Namespace) -> int:
     from unspun.stance.fnc import read_fnc, write_predictions
     from unspun.stance.model import StanceModel, load_model
 
-    for path in (args.bodies, args.stances):
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or directory")
+    _require([args.bodies, args.stances])
     pairs = read_fnc(args.bodies, args.stances, labels=False)
     model = StanceModel.load(args.model) if args.model else load_model()
     labels: list[str] = []
@@ -225,29 +215,32 @@ def cmd_train_stance(args: argparse.Namespace) -> int:
     """``unspun train-stance --bodies B --stances S --out PATH [--seed N]``."""
     from unspun.stance.train import main as train_main
 
-    for path in (args.bodies, args.stances):
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or directory")
+    _require([args.bodies, args.stances])
     argv = ["--bodies", str(args.bodies), "--stances", str(args.stances), "--out", str(args.out)]
     return train_main([*argv, "--seed", str(args.seed)])
 
 
-def _print_report(report: object, *, as_json: bool) -> None:
+def _print_report(report: TraceReport | CheckReport, *, as_json: bool) -> None:
+    """Print a trace or check report as JSON, or rendered for the terminal."""
     from unspun.records import TraceReport
 
-    assert isinstance(report, TraceReport)
     if as_json:
         import orjson
 
-        from unspun.report.json import trace_to_dict
+        from unspun.report.json import check_to_dict, trace_to_dict
 
-        sys.stdout.write(orjson.dumps(trace_to_dict(report), option=orjson.OPT_INDENT_2).decode())
+        data = trace_to_dict(report) if isinstance(report, TraceReport) else check_to_dict(report)
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         sys.stdout.write("\n")
     else:
-        from unspun.report.terminal import render_trace
+        from unspun.report.terminal import render_check, render_trace
 
         console = _console()
-        console.print(render_trace(report, plain=not console.is_terminal or console.no_color))
+        plain = not console.is_terminal or console.no_color
+        if isinstance(report, TraceReport):
+            console.print(render_trace(report, plain=plain))
+        else:
+            console.print(render_check(report, plain=plain))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -170,6 +170,15 @@ def index_paths(
     return counts
 
 
+def _embedder(semantic: bool) -> SentenceEmbedder | None:
+    """The sentence embedder when ``semantic`` (loads torch: seconds), else None."""
+    if not semantic:
+        return None
+    from unspun.align.semantic import SentenceEmbedder
+
+    return SentenceEmbedder.load()
+
+
 def trace_article(
     article: Article, db: Path, *, params: TraceParams | None = None, semantic: bool = False
 ) -> TraceReport:
@@ -180,11 +189,7 @@ def trace_article(
     """
     from unspun.align.trace import Tracer
 
-    embedder = None
-    if semantic:
-        from unspun.align.semantic import SentenceEmbedder
-
-        embedder = SentenceEmbedder.load()
+    embedder = _embedder(semantic)
     with IndexReader(db) as reader:
         return flag_altered_quotes(Tracer(reader, params, embedder).trace(article))
 
@@ -242,11 +247,7 @@ def check_article(article: Article, *, semantic: bool = False) -> CheckReport:
     from unspun.forensics.verdict import combine, load_verdict_model
     from unspun.stance.model import load_model
 
-    embedder = None
-    if semantic:
-        from unspun.align.semantic import SentenceEmbedder
-
-        embedder = SentenceEmbedder.load()
+    embedder = _embedder(semantic)
     title, text = article.title, article.text
     quotes = tuple(find_quotes(text))
     signals = forensic_signals(article, embedder=embedder, quotes=quotes)
