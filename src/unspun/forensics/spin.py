@@ -47,10 +47,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import wordfreq
-
 from unspun.records import Evidence, Signal
 from unspun.text import STOPWORDS, split_sentences, tokenize
+from unspun.text.frequency import zipf
 from unspun.text.thesaurus import (
     DEFAULT_THESAURUS,
     THESAURUS_PACKAGE,
@@ -97,18 +96,6 @@ _SCALES: Mapping[str, float] = {
 
 
 # --------------------------------------------------------------------------- resources
-
-
-@functools.cache
-def _frequencies() -> Mapping[str, float]:
-    """wordfreq's English word frequencies (about 320,000 words), loaded once."""
-    return wordfreq.get_frequency_dict("en")
-
-
-def _zipf(word: str) -> float:
-    """Zipf frequency (log10 per billion words) of a lower-case word; 0 if unknown."""
-    f = _frequencies().get(word)
-    return math.log10(f) + 9.0 if f else 0.0
 
 
 @functools.cache
@@ -279,7 +266,7 @@ def _commoner(word: str, path: Path) -> tuple[str, float] | None:
         for syn in th.synonyms(base, strict=True):
             if syn.islower():
                 form = inflect(syn)
-                z = _zipf(form)
+                z = zipf(form)
                 if form != word and (best is None or z > best[1]):
                     best = (form, z)
     return best
@@ -313,7 +300,7 @@ def synonym_swaps(title: str, text: str, *, thesaurus: Path | None = None) -> Si
         low = doc.common(w)
         if low is None:
             continue
-        z = _zipf(low)
+        z = zipf(low)
         if th is None:
             if 0.0 < z < _RARE_ZIPF:
                 note = f"'{low}' is rare in English (zipf {z:.1f})"
@@ -336,10 +323,10 @@ def _tortured(a: str, b: str, th: Thesaurus) -> str | None:
     """The established term that ``a b`` becomes with one word put back, if any."""
     if f"{a} {b}" in th:
         return None
-    za, zb = _zipf(a), _zipf(b)
+    za, zb = zipf(a), zipf(b)
     for base, inflect in _readings(b):
         for syn in th.synonyms(a, strict=True):
-            if syn.islower() and f"{syn} {base}" in th and _zipf(syn) - za >= _PHRASE_GAP:
+            if syn.islower() and f"{syn} {base}" in th and zipf(syn) - za >= _PHRASE_GAP:
                 return f"{syn} {inflect(base)}"
         if base not in th:
             continue
@@ -347,7 +334,7 @@ def _tortured(a: str, b: str, th: Thesaurus) -> str | None:
             if (
                 syn.islower()
                 and f"{a} {syn}" in th
-                and _zipf(inflect(syn)) - zb >= _PHRASE_GAP
+                and zipf(inflect(syn)) - zb >= _PHRASE_GAP
                 and f"{a} {base}" not in th
             ):
                 return f"{a} {inflect(syn)}"
@@ -507,7 +494,7 @@ def _short_form(span: list[_Word], th: Thesaurus | None, *, initialism: bool) ->
     joins_names = any(w.raw.lower() == "and" for w in span)
     if initialism and not joins_names and all(c[1:].islower() for c in capitals):
         initials = "".join(c[0] for c in capitals)
-        if initials.lower() not in STOPWORDS and _zipf(initials.lower()) >= _INITIALISM_ZIPF:
+        if initials.lower() not in STOPWORDS and zipf(initials.lower()) >= _INITIALISM_ZIPF:
             options.append(initials)
     return options[0] if options else None
 
@@ -603,7 +590,7 @@ def letter_swaps(title: str, text: str) -> Signal:
     found: list[tuple[float, Evidence]] = []
     for w in doc.words:
         low = doc.common(w)
-        if low is None or len(low) < 5 or _zipf(low) > _TYPO_MAX_ZIPF:
+        if low is None or len(low) < 5 or zipf(low) > _TYPO_MAX_ZIPF:
             continue
         fixed = _unswap(low)
         if fixed is not None:
@@ -616,7 +603,7 @@ def _unswap(word: str) -> str | None:
     for i in range(len(word) - 1):
         if word[i] != word[i + 1]:
             fixed = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-            if _zipf(fixed) >= _TYPO_MIN_ZIPF:
+            if zipf(fixed) >= _TYPO_MIN_ZIPF:
                 return fixed
     return None
 
