@@ -239,19 +239,31 @@ def check_article(article: Article, *, semantic: bool = False) -> CheckReport:
     """Forensic reading of one article from its text alone (no index).
 
     Signals strongest first; the stance of the body towards the headline when there is
-    a headline; quotes with their speakers; the combined verdict. ``semantic`` also
-    compares adjacent sentences by meaning when looking for topic jumps (needs the
-    ``embed`` extra; raises :class:`~unspun.errors.MissingExtraError` without it).
+    a headline and the body has :data:`~unspun.stance.model.MIN_PROSE_SENTENCES`
+    sentences of prose (a table of figures shares no words with its own headline, and
+    the model would call it unrelated); quotes with their speakers; the combined
+    verdict. ``semantic`` also compares adjacent sentences by meaning when looking for
+    topic jumps (needs the ``embed`` extra; raises
+    :class:`~unspun.errors.MissingExtraError` without it).
     """
     from unspun.forensics.quotes import find_quotes
     from unspun.forensics.verdict import combine, load_verdict_model
-    from unspun.stance.model import load_model
+    from unspun.stance.model import MIN_PROSE_SENTENCES, load_model, prose_sentences
 
     embedder = _embedder(semantic)
     title, text = article.title, article.text
     quotes = tuple(find_quotes(text))
     signals = forensic_signals(article, embedder=embedder, quotes=quotes)
-    stance = load_model().predict(title, text) if title.strip() else None
+    stance, stance_note = None, ""
+    if not title.strip():
+        stance_note = "not read: the article has no headline"
+    elif (prose := prose_sentences(text)) < MIN_PROSE_SENTENCES:
+        stance_note = (
+            f"not read: the body has {prose} sentence{'s' if prose != 1 else ''} of prose "
+            f"(a table or list?); the stance model needs {MIN_PROSE_SENTENCES}"
+        )
+    else:
+        stance = load_model().predict(title, text)
     verdict = combine(signals, stance, load_verdict_model(), semantic=semantic)
     ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.name)))
-    return CheckReport(title, text, ordered, quotes, verdict, stance)
+    return CheckReport(title, text, ordered, quotes, verdict, stance, stance_note)

@@ -292,3 +292,5 @@ class CheckReport:
     quotes: tuple[Quote, ...]
     verdict: Verdict
     stance: Stance | None = None
+    stance_note: str = ""
+    """Why no stance was read (no headline, or a body with too little prose)."""

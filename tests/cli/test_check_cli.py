@@ -172,3 +172,43 @@ def test_semantic_check_reads_topic_jumps_by_meaning(
     jumps = next(s for s in report["signals"] if s["name"] == "topic_jumps")
     assert "embedding" in jumps["explanation"]
     assert report["verdict"]["label"] == "likely stitched"
+
+
+# A fictional quarterly results table: figures and labels, no prose.
+RESULTS_TABLE = """ALDER FERRY LINES <ALF> 3RD QTR NET
+
+Shr profit 12 cts vs loss four cts
+
+Net profit 1,204,000 vs loss 388,000
+
+Revs 14.2 mln vs 11.9 mln
+
+Nine mths
+
+Shr profit 31 cts vs 9 cts
+"""
+
+
+def test_a_results_table_gets_no_stance_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The stance model reads prose: a table shares no words with its own headline."""
+    report = _check(capsys, _write(tmp_path, "table.txt", RESULTS_TABLE))
+    assert report["stance"] is None
+    note = report["stance_note"]
+    assert isinstance(note, str) and "prose" in note
+    verdict = report["verdict"]
+    assert isinstance(verdict, dict) and verdict["label"] != "headline mismatch"
+    code, out, _ = _run(capsys, "check", str(_write(tmp_path, "t.txt", RESULTS_TABLE)))
+    assert code == 0
+    assert "Headline-body stance: not read" in out
+
+
+def test_an_article_without_a_headline_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = ORIGINAL.split("\n", 2)[2]  # the story without its headline line
+    record = json.dumps({"id": "ferries", "title": "", "text": body})
+    report = _check(capsys, _write(tmp_path, "body.json", record))
+    assert report["stance"] is None
+    assert "headline" in str(report["stance_note"])

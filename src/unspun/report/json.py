@@ -117,6 +117,7 @@ def check_to_dict(report: CheckReport) -> dict[str, Any]:
             "label": report.stance.label,
             "probabilities": {k: round(v, 4) for k, v in report.stance.probabilities.items()},
         },
+        **({"stance_note": report.stance_note} if report.stance_note else {}),
         "quotes": [
             {
                 "text": q.text,

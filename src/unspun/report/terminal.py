@@ -205,6 +205,8 @@ def render_check(report: CheckReport, *, plain: bool = False) -> RenderableType:
         stance = report.stance
         detail = ", ".join(f"{k} {v:.0%}" for k, v in stance.probabilities.items())
         parts.append(Text(f"Headline-body stance: {stance.label} ({detail})"))
+    elif report.stance_note:
+        parts.append(Text(f"Headline-body stance: {report.stance_note}", style="dim"))
     if report.quotes:
         table = Table(title="Quotes", title_justify="left")
         for col in ("speaker", "verb", "introduced", "quote"):

@@ -29,7 +29,13 @@ class ArticleIn(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.ARTICLE]})
 
-    title: str = Field("", description="Headline; may be empty (no stance is read then).")
+    title: str = Field(
+        "",
+        description=(
+            "Headline; may be empty (no stance is read then, nor for a body with fewer "
+            "than three sentences of prose)."
+        ),
+    )
     text: str = Field(
         min_length=1,
         pattern=r"\S",

@@ -234,7 +234,7 @@ class CheckView:
     verdict: str
     probabilities: tuple[tuple[str, str], ...]
     contributions: tuple[tuple[str, str], ...]
-    stance: str | None
+    stance: str
     stance_probabilities: tuple[tuple[str, str], ...]
     quotes: tuple[tuple[str, str, str, str], ...]
 
@@ -291,7 +291,7 @@ def check_view(report: CheckReport) -> CheckView:
         contributions=tuple(
             (c.signal.replace("_", " "), f"{c.contribution:+.2f}") for c in verdict.explanation
         ),
-        stance=None if stance is None else stance.label,
+        stance=report.stance_note or "not read" if stance is None else stance.label,
         stance_probabilities=() if stance is None else _pct(stance.probabilities),
         quotes=tuple(
             (

@@ -11,7 +11,7 @@ import pytest
 
 from unspun.errors import InputError
 from unspun.stance.fnc import LABELS
-from unspun.stance.model import StanceModel, TreeEnsemble, load_model
+from unspun.stance.model import StanceModel, TreeEnsemble, load_model, prose_sentences
 
 HEADLINE = "Giant tortoise escapes Millbrook zoo and walks to the bakery"
 RELATED = (
@@ -130,3 +130,16 @@ def test_load_rejects_other_files(tmp_path: Path) -> None:
         StanceModel.load(path)
     with pytest.raises(InputError, match=r"absent\.npz"):
         StanceModel.load(tmp_path / "absent.npz")
+
+
+def test_prose_sentences_counts_running_prose_only() -> None:
+    prose = (
+        "The harbour board approved the new ferry pier on Tuesday. "
+        '"We have waited two years for this pier," said the harbour master. '
+        "Will the pier be ready before the summer season starts? "
+        "Work begins in May."  # five words: too short to count
+    )
+    assert prose_sentences(prose) == 3
+    table = "Shr profit 12 cts vs loss four cts\n\nNet profit 1,204,000 vs loss 388,000\n"
+    assert prose_sentences(table) == 0
+    assert prose_sentences("") == 0
