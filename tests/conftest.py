@@ -25,6 +25,15 @@ def fiction_jsonl(tmp_path: Path) -> Path:
     return path
 
 
+def require(what: str, present: bool) -> None:
+    """Skip (never in CI) when ``what`` is not ``present``."""
+    if present:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is missing, and CI=true forbids skipping the quality gate")
+    pytest.skip(f"{what} is not available here")
+
+
 def shared_data(name: str) -> Path:
     """Path to a corpus in ../shared/data; skip (never in CI) when it is absent."""
     path = SHARED_DATA / name

@@ -10,12 +10,12 @@ never lower them to make a change pass. Speed is not asserted here.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from bench.metrics import roc_auc
+from tests.conftest import require
 from unspun.pipeline import check_article
 from unspun.records import Article
 
@@ -31,21 +31,13 @@ SPUN_AUC_FLOOR = 0.93
 MAX_ORIGINALS_LABELLED = 4
 
 
-def _require(what: str, present: bool) -> None:
-    if present:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is missing, and CI=true forbids skipping the quality gate")
-    pytest.skip(f"{what} is not available here")
-
-
 def test_check_verdict_stays_above_the_floors() -> None:
     from bench.check_eval import samples
     from bench.corpora import data_dir
     from bench.spin import DEFAULT_THESAURUS
 
-    _require(f"the news corpora in {data_dir()}", data_dir().exists())
-    _require(
+    require(f"the news corpora in {data_dir()}", data_dir().exists())
+    require(
         f"the thesaurus {DEFAULT_THESAURUS} (Debian package mythes-en-us)",
         Path(DEFAULT_THESAURUS).exists(),
     )

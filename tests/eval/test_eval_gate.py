@@ -9,7 +9,6 @@ Speed is not asserted here (benchmarks measure it, see docs/benchmarks.md).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 
 from bench.metrics import attribution
 from bench.run import origins
+from tests.conftest import require
 from unspun.align.trace import Tracer
 from unspun.config import IndexParams
 from unspun.index.store import IndexReader, IndexWriter
@@ -27,14 +27,6 @@ FLOORS = json.loads((Path(__file__).with_name("floors.json")).read_text(encoding
 LEVELS = sorted(FLOORS["levels"])
 
 
-def _require(what: str, present: bool) -> None:
-    if present:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is missing, and CI=true forbids skipping the quality gate")
-    pytest.skip(f"{what} is not available here")
-
-
 @pytest.fixture(scope="module")
 def slice_(
     tmp_path_factory: pytest.TempPathFactory,
@@ -43,8 +35,8 @@ def slice_(
     from bench.generate import build_benchmark
     from bench.spin import DEFAULT_THESAURUS, Thesaurus
 
-    _require(f"the news corpora in {data_dir()}", data_dir().exists())
-    _require(
+    require(f"the news corpora in {data_dir()}", data_dir().exists())
+    require(
         f"the thesaurus {DEFAULT_THESAURUS} (Debian package mythes-en-us)",
         Path(DEFAULT_THESAURUS).exists(),
     )
