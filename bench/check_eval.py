@@ -38,6 +38,8 @@ from bench.run import ROOT, _machine
 
 MODEL_PATH = ROOT / "src" / "unspun" / "forensics" / "data" / "verdict.json"
 MIN_SENTENCES = 5
+ORDINARY_PERCENTILE = 90
+"""The model's ``ordinary`` level of a signal: this percentile of the fitting originals."""
 
 
 @dataclass(frozen=True)
@@ -210,13 +212,24 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
             )
         fitted = f"python -m bench.check_eval --fit --n {args.n} --fit-seed {args.fit_seed}"
         pair = (models["stitched"], models["spun"])
+        originals = np.array([s.kind == "original" for s in train])
+        ordinary = {
+            n: round(float(np.percentile(x[originals, j], ORDINARY_PERCENTILE)), 4)
+            for j, n in enumerate(names)
+        }
         old = VerdictModel.load(MODEL_PATH) if MODEL_PATH.exists() else None
         if args.semantic:
             if old is None:
                 raise SystemExit(f"{MODEL_PATH}: fit the model without --semantic first")
-            model = replace(old, semantic=pair)
+            model = replace(old, semantic=pair, semantic_ordinary=ordinary)
         else:
-            model = VerdictModel(*pair, fitted, old.semantic if old is not None else None)
+            model = VerdictModel(
+                *pair,
+                fitted,
+                old.semantic if old is not None else None,
+                ordinary,
+                old.semantic_ordinary if old is not None else None,
+            )
         MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
         MODEL_PATH.write_text(model.to_json() + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH}", file=sys.stderr)

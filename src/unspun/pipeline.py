@@ -264,6 +264,8 @@ def check_article(article: Article, *, semantic: bool = False) -> CheckReport:
         )
     else:
         stance = load_model().predict(title, text)
-    verdict = combine(signals, stance, load_verdict_model(), semantic=semantic)
+    model = load_verdict_model()
+    verdict = combine(signals, stance, model, semantic=semantic)
     ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.name)))
-    return CheckReport(title, text, ordered, quotes, verdict, stance, stance_note)
+    ordinary = dict(model.ordinary_levels(semantic=semantic))
+    return CheckReport(title, text, ordered, quotes, verdict, stance, stance_note, ordinary)

@@ -82,8 +82,9 @@ def test_json_follows_the_contract(tmp_path: Path, capsys: pytest.CaptureFixture
     assert scores == sorted(scores, reverse=True), "signals come strongest first"
     text = STITCHED.split("\n", 1)[1].lstrip("\n")
     for signal in signals:
-        assert {"name", "score", "evidence", "explanation"} <= set(signal)
+        assert {"name", "score", "evidence", "explanation", "ordinary_up_to"} <= set(signal)
         assert 0.0 <= signal["score"] <= 1.0
+        assert 0.0 <= signal["ordinary_up_to"] <= 1.0
         for e in signal["evidence"]:
             if e["sentence"] >= 0:
                 assert text[e["start"] : e["end"]] == e["text"]
@@ -132,6 +133,7 @@ def test_terminal_report_marks_evidence_and_lists_signals(
     assert "[[He said]]" in out  # plain marks when the output is not a terminal
     assert "Verdict: likely stitched" in out
     assert "Headline-body stance:" in out
+    assert "9 in 10 real articles score <=" in out
 
 
 @pytest.mark.parametrize(

@@ -67,6 +67,7 @@ def test_check_report_page(client: TestClient, stitched: tuple[str, str]) -> Non
     assert '<mark class="ev" data-signals="1"' in page
     assert "dangling opener" in page and "Headline–body stance" in page
     assert "Linnea Sorvik" in page  # the quotes table
+    assert "9 in 10 real articles score at most" in page  # each signal's yardstick
 
 
 def test_report_downloads(client: TestClient, traced: str) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -78,12 +78,18 @@ class VerdictModel:
     ``semantic`` holds the (stitched, spun) models fitted on signals read with sentence
     embeddings (``check --semantic``: topic jumps measured by meaning, which shifts that
     signal's scores); None when they were not fitted.
+
+    ``ordinary`` (and ``semantic_ordinary``) give, per signal, the score that 9 in 10 of
+    the real original articles of the fitting set stay at or under: a reader's yardstick
+    for how much a score says (spin signals find a few rare words in most real prose).
     """
 
     stitched: Logistic
     spun: Logistic
     fitted_on: str = ""
     semantic: tuple[Logistic, Logistic] | None = None
+    ordinary: Mapping[str, float] = field(default_factory=dict)
+    semantic_ordinary: Mapping[str, float] | None = None
 
     def models(self, *, semantic: bool = False) -> tuple[Logistic, Logistic]:
         """(stitched, spun) for signals read with or without embeddings."""
@@ -91,17 +97,30 @@ class VerdictModel:
             return self.semantic
         return self.stitched, self.spun
 
+    def ordinary_levels(self, *, semantic: bool = False) -> Mapping[str, float]:
+        """Per signal, the score 9 in 10 real articles stay at or under (read with or
+        without embeddings; the lexical levels when no semantic ones were fitted)."""
+        if semantic and self.semantic_ordinary is not None:
+            return self.semantic_ordinary
+        return self.ordinary
+
     def to_json(self) -> str:
         """Serialise (stable key order) for ``forensics/data/verdict.json``."""
         data: dict[str, object] = {
             "fitted_on": self.fitted_on,
             "stitched": _dump(self.stitched),
             "spun": _dump(self.spun),
+            "ordinary": dict(self.ordinary),
         }
         if self.semantic is not None:
             data["semantic"] = {
                 "stitched": _dump(self.semantic[0]),
                 "spun": _dump(self.semantic[1]),
+                **(
+                    {"ordinary": dict(self.semantic_ordinary)}
+                    if self.semantic_ordinary is not None
+                    else {}
+                ),
             }
         return json.dumps(data, indent=2, sort_keys=True)
 
@@ -118,6 +137,10 @@ class VerdictModel:
                 semantic=None
                 if semantic is None
                 else (_logistic(semantic["stitched"]), _logistic(semantic["spun"])),
+                ordinary=_levels(data.get("ordinary", {})),
+                semantic_ordinary=None
+                if semantic is None or "ordinary" not in semantic
+                else _levels(semantic["ordinary"]),
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(f"{origin}: not a verdict model ({exc})") from exc
@@ -140,6 +163,12 @@ def _logistic(obj: Mapping[str, object]) -> Logistic:
     if not isinstance(weights, Mapping):
         raise TypeError("weights must be an object")
     return Logistic(float(str(obj["prior"])), {str(k): float(v) for k, v in weights.items()})
+
+
+def _levels(obj: object) -> dict[str, float]:
+    if not isinstance(obj, Mapping):
+        raise TypeError("ordinary levels must be an object")
+    return {str(k): float(v) for k, v in obj.items()}
 
 
 @cache

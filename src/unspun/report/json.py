@@ -108,6 +108,9 @@ def check_to_dict(report: CheckReport) -> dict[str, Any]:
                     for e in s.evidence
                 ],
                 "explanation": s.explanation,
+                **(
+                    {"ordinary_up_to": report.ordinary[s.name]} if s.name in report.ordinary else {}
+                ),
             }
             for s in report.signals
         ],

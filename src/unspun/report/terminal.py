@@ -186,6 +186,9 @@ def render_check(report: CheckReport, *, plain: bool = False) -> RenderableType:
         colour = PALETTE[(number - 1) % len(PALETTE)]
         head = Text(f"{number}. ", style=f"bold {colour}")
         head.append(f"{signal.name} {signal.score:.2f}", style="bold")
+        usual = report.ordinary.get(signal.name)
+        if usual is not None:
+            head.append(f" (9 in 10 real articles score <= {usual:.2f})", style="dim")
         head.append(f" - {signal.explanation}")
         parts.append(head)
         for e in signal.evidence[:5]:

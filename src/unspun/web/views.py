@@ -221,6 +221,8 @@ class SignalView:
     score: str
     explanation: str
     evidence: tuple[tuple[str, str], ...]
+    usual: str = ""
+    """What real articles score on this signal (from the verdict's fitting set)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +256,11 @@ def marked_runs(text: str, spans: Sequence[tuple[int, int, int]]) -> tuple[Marke
     return tuple(out)
 
 
+def _usual(ordinary: float | None) -> str:
+    """The yardstick for a signal's score ('' when unknown)."""
+    return "" if ordinary is None else f"9 in 10 real articles score at most {ordinary:.2f}"
+
+
 def _pct(probabilities: dict[str, float]) -> tuple[tuple[str, str], ...]:
     return tuple(
         (name.replace("_", " "), f"{p:.0%}")
@@ -275,6 +282,7 @@ def check_view(report: CheckReport) -> CheckView:
                 number=number,
                 name=sig.name.replace("_", " "),
                 score=f"{sig.score:.2f}",
+                usual=_usual(report.ordinary.get(sig.name)),
                 explanation=sig.explanation,
                 evidence=tuple((ev.text, ev.note) for ev in sig.evidence),
             )
