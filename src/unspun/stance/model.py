@@ -39,6 +39,7 @@ from unspun.stance.features import (
     prepare_body,
 )
 from unspun.stance.fnc import LABELS
+from unspun.text import split_sentences, tokenize
 
 __all__ = [
     "MIN_PROSE_SENTENCES",
@@ -285,8 +286,6 @@ def prose_sentences(text: str) -> int:
     >>> prose_sentences("The board approved the new pier on Tuesday. It opens in May.")
     1
     """
-    from unspun.text import split_sentences, tokenize
-
     count = 0
     for span in split_sentences(text):
         if text[span.start : span.end].rstrip().rstrip(_CLOSERS).endswith((".", "!", "?")):
