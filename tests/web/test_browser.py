@@ -167,13 +167,17 @@ def test_standalone_report_file_works_offline(
     assert errors == []
 
 
-def test_check_report_marks_evidence(page: Page, server: str, stitched: tuple[str, str]) -> None:
+def test_check_report_marks_evidence(
+    page: Page, server: str, stitched: tuple[str, str], tmp_path: Path
+) -> None:
     _analyse(page, server, *stitched, action="check")
     opener = page.locator("mark.ev[data-signals='1']").first
     assert opener.evaluate(VISIBLE_TEXT) == "He said"
     page.click("button.sig[data-signal='1']")
     assert "focus" in (opener.get_attribute("class") or "")
     assert "likely stitched" in page.locator(".verdict").inner_text().lower()
+    (shots := _shots() or tmp_path).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "check.png"), full_page=True)
 
 
 @pytest.mark.parametrize("action", ["trace", "check"])
