@@ -107,7 +107,7 @@ class Thesaurus:
         odd = [(h, o) for h, o in heads if h != h.lower()]
         keys = {h.lower() for h, _ in odd}
         if len(exact) != len(heads):  # a headword written twice
-            keys |= {h for h, n in Counter(h for h, _ in heads).items() if n > 1}
+            keys |= {h.lower() for h, n in Counter(h for h, _ in heads).items() if n > 1}
         folded: dict[str, list[int]] = {k: [] for k in keys}
         for h, o in odd + [(h, o) for h, o in heads if h in keys]:
             folded[h.lower()].append(int(o))

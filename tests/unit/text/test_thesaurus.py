@@ -16,6 +16,8 @@ _ENTRIES = (
     ("Kesterwick", ["(noun)|Kesterwick town|town (generic term)"]),
     ("kesterwick", ["(adj)|local"]),
     ("slow", ["(adj)|unhurried|fast (antonym)"]),
+    ("Tarvo", ["(noun)|Tarvo mill"]),
+    ("Tarvo", ["(noun)|mill town"]),  # a headword written twice
 )
 
 
@@ -40,7 +42,9 @@ def _write(folder: Path, *, index: str | None) -> Path:
 @pytest.mark.parametrize("index", [None, "good", "stale"])
 def test_same_entries_with_or_without_an_index(tmp_path: Path, index: str | None) -> None:
     th = Thesaurus.load(_write(tmp_path, index=index))
-    assert len(th) == 4  # "Kesterwick" and "kesterwick" share a lower-case key
+    assert len(th) == 5  # "Kesterwick" and "kesterwick" share a lower-case key
+    assert th.equivalents("tarvo") == ["Tarvo mill", "mill town"]  # both entries
+    assert not th.is_common_word("Tarvo")
     assert th.synonyms("Harbour") == ["port", "haven", "seaport", "shelter", "hide"]
     assert th.synonyms("harbour", pos="verb") == ["shelter", "hide"]
     assert th.synonyms("harbour", strict=True) == ["port", "haven", "shelter", "hide"]
