@@ -50,7 +50,7 @@ def _cosine_threshold(model: StanceModel, train: Sequence[FncPair]) -> float:
     return float(cuts[int(np.argmax(accuracy))])
 
 
-def _summary(result: FncScore) -> dict[str, object]:
+def score_summary(result: FncScore) -> dict[str, object]:
     return {
         "fnc": round(result.fnc, 3),
         "macro_f1": round(result.macro_f1, 4),
@@ -59,7 +59,7 @@ def _summary(result: FncScore) -> dict[str, object]:
     }
 
 
-def _print(name: str, result: FncScore) -> None:
+def print_score(name: str, result: FncScore) -> None:
     per_class = "  ".join(f"{k} {v:.3f}" for k, v in result.f1.items())
     print(f"{name:<14} FNC {result.fnc:6.2f}%  macro-F1 {result.macro_f1:.4f}  {per_class}")
 
@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     print(f"FNC-1 competition test: {len(test)} pairs; model {per_pair_ms:.2f} ms per pair")
     for name, result in results.items():
-        _print(name, result)
+        print_score(name, result)
     print("confusion of the model (rows gold, columns predicted):")
     print(" " * 10 + "".join(f"{label:>10}" for label in LABELS))
     for g in LABELS:
@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pairs": len(test),
         "ms_per_pair": round(per_pair_ms, 3),
         "tfidf_cosine_threshold": cut,
-        **{name: _summary(result) for name, result in results.items()},
+        **{name: score_summary(result) for name, result in results.items()},
     }
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

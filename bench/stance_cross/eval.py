@@ -32,25 +32,11 @@ from pathlib import Path
 import numpy as np
 
 from bench.stance_cross.model import CrossEncoderStance, cross_available
-from unspun.stance.fnc import LABELS, FncScore, read_fnc, score
+from bench.stance_eval import DATA, print_score, score_summary
+from unspun.stance.fnc import LABELS, read_fnc, score
 from unspun.stance.model import load_model
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "fnc1"
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "stance-cross.json"
-
-
-def _summary(result: FncScore) -> dict[str, object]:
-    return {
-        "fnc": round(result.fnc, 3),
-        "macro_f1": round(result.macro_f1, 4),
-        "f1": {k: round(v, 4) for k, v in result.f1.items()},
-        "confusion": result.confusion,
-    }
-
-
-def _print(name: str, result: FncScore) -> None:
-    per_class = "  ".join(f"{k} {v:.3f}" for k, v in result.f1.items())
-    print(f"{name:<12} FNC {result.fnc:6.2f}%  macro-F1 {result.macro_f1:.4f}  {per_class}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -94,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" cross-encoder loaded in {load_seconds:.1f} s, {ms_per_pair:.1f} ms per pair"
     )
     for name, result in results.items():
-        _print(name, result)
+        print_score(name, result)
     print("confusion of trees+cross (rows gold, columns predicted):")
     print(" " * 10 + "".join(f"{label:>10}" for label in LABELS))
     for g in LABELS:
@@ -109,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "alpha": cross.alpha,
         "weights": list(cross.weights),
         "holdout": cross.header.get("holdout", {}),
-        **{name: _summary(result) for name, result in results.items()},
+        **{name: score_summary(result) for name, result in results.items()},
     }
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
