@@ -222,13 +222,13 @@ def _rarity(word: str) -> float:
     return max(0.5, _COMMON - zipf(word))
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
+def _cosine(a: Counter[str], b: Counter[str], weight: dict[str, float]) -> float:
     shared = [w for w in a if w in b]
     if not shared:
         return 0.0
-    dot = sum(a[w] * b[w] * _rarity(w) ** 2 for w in shared)
-    na = math.sqrt(sum((n * _rarity(w)) ** 2 for w, n in a.items()))
-    nb = math.sqrt(sum((n * _rarity(w)) ** 2 for w, n in b.items()))
+    dot = sum(a[w] * b[w] * weight[w] ** 2 for w in shared)
+    na = math.sqrt(sum((n * weight[w]) ** 2 for w, n in a.items()))
+    nb = math.sqrt(sum((n * weight[w]) ** 2 for w, n in b.items()))
     return dot / (na * nb)
 
 
@@ -252,11 +252,12 @@ def lexical_cohesion(text: str, sentences: Sequence[Span]) -> list[float]:
     [0.41, 0.0]
     """
     terms = [_terms(text, s) for s in sentences]
+    weight = {w: _rarity(w) for t in terms for w in t}  # each word looked up once
     out: list[float] = []
     for b in range(len(terms) - 1):
         left: Counter[str] = sum(terms[max(0, b + 1 - _WINDOW) : b + 1], Counter())
         right: Counter[str] = sum(terms[b + 1 : b + 1 + _WINDOW], Counter())
-        out.append(_cosine(left, right))
+        out.append(_cosine(left, right, weight))
     return out
 
 
