@@ -14,6 +14,9 @@ are the benchmark's generated articles (real sources, spun), and their sources a
 indexed along with the filler.
 
     .venv/bin/python -m bench.scale [--sizes 10000,100000,1000000] [--queries 100]
+
+``--keep DIR`` keeps each size's corpus and index in ``DIR/<size>/`` (for
+``bench.trace_stages --db DIR/<size>/db``) instead of a temporary folder.
 """
 
 from __future__ import annotations
@@ -114,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
     parser.add_argument("--level", default="heavy")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--keep", type=Path, help="keep corpora and indexes in DIR/<size>/")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -131,14 +135,18 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
     for size in sizes:
         real = bench.indexed[: min(size, len(bench.indexed))]
         real_ids = {a.id for a in real}
-        with tempfile.TemporaryDirectory(prefix="unspun-scale-") as tmp:
-            jsonl = Path(tmp) / "corpus.jsonl"
+        with tempfile.TemporaryDirectory(prefix="unspun-scale-") as scratch:
+            tmp = Path(scratch) if args.keep is None else args.keep / str(size)
+            tmp.mkdir(parents=True, exist_ok=True)
+            if (tmp / "db").exists():
+                raise SystemExit(f"{tmp / 'db'}: exists; remove it or choose another --keep")
+            jsonl = tmp / "corpus.jsonl"
             started = time.perf_counter()
             raw, holders = write_corpus(real, pool, size, jsonl, watch, args.seed)
             print(
                 f"{size}: corpus written in {time.perf_counter() - started:.0f} s", file=sys.stderr
             )
-            db = Path(tmp) / "db"
+            db = tmp / "db"
             idx = index_with_unspun(jsonl, db, raw, size)
             latencies: list[float] = []
             pairs: list[tuple[str | None, frozenset[str]]] = []
