@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unspun.config import IndexParams, TraceParams
-from unspun.index.fingerprint import postings
+from unspun.index.fingerprint import postings, sketches
 from unspun.index.store import IndexReader, IndexWriter, PreparedArticle, stamped_params
 from unspun.ingest import read_paths
 from unspun.records import (
@@ -44,8 +44,11 @@ def prepare(article: Article, params: IndexParams) -> PreparedArticle:
     spans = split_sentences(text)
     sentences = [words(article.title)]
     sentences += [words(text[dateline_end(text, s.start) : s.end]) for s in spans]
-    return PreparedArticle.build(
-        article, [(s.start, s.end) for s in spans], postings(sentences, 0, params)
+    return PreparedArticle(
+        article,
+        tuple((s.start, s.end) for s in spans),
+        postings(sentences, 0, params),
+        sketches(sentences),
     )
 
 

@@ -4,8 +4,10 @@ Stages, each small and testable:
 
 1. *candidates*: every key of every traced sentence is looked up; indexed sentences
    are ranked by how many keys they share;
-2. *verify*: each candidate is aligned word by word and scored (sequence similarity,
-   and content-word overlap for reordered clauses);
+2. *verify*: candidates that cannot pass scoring are ruled out from their stored
+   sketches (:mod:`unspun.align.sketch`: no text read, results unchanged); each one left
+   is aligned word by word and scored (sequence similarity, and content-word overlap
+   for reordered clauses);
 3. *rescue*: sentences with no verified match are compared with every sentence of the
    articles that supplied the other matches (a heavily spun sentence may share no key,
    but its neighbours give its source away);
@@ -29,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from unspun.align.diff import content_words, diff_words, edits_of, sequence_similarity
+from unspun.align.sketch import Candidates, QuerySketch, may_match, query_sketch
 from unspun.config import TraceParams
 from unspun.index.fingerprint import query_keys
 from unspun.index.store import IndexReader, StoredArticle
@@ -59,6 +62,7 @@ class _Query:
     display: tuple[str, ...]
     content: frozenset[str]
     facts: frozenset[str]
+    sketch: QuerySketch
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +89,18 @@ def _words(raw: str, start: int, end: int) -> list[Token]:
 
 def _query(index: int, raw: str, start: int, end: int) -> _Query:
     toks = _words(raw, start, end)
+    norms = tuple(t.norm for t in toks)
     return _Query(
         index,
         start,
         end,
         raw[start:end],
         raw[dateline_end(raw, start) : end],
-        tuple(t.norm for t in toks),
+        norms,
         tuple(raw[t.start : t.end] for t in toks),
-        content_words(t.norm for t in toks),
-        _facts(t.norm for t in toks),
+        content_words(norms),
+        _facts(norms),
+        query_sketch(norms),
     )
 
 
@@ -320,10 +326,30 @@ class Tracer:
             headline = self._headline(title_q, scored[-1], cache)
         return _report(article.title, traced, headline, cache, params)
 
+    def _plausible(
+        self, queries: Sequence[_Query], candidates: Sequence[Sequence[int]]
+    ) -> list[list[int]]:
+        """Each query's candidates less those its sketch rules out (ranking order kept)."""
+        wanted = sorted({sid for c in candidates for sid in c})
+        if not wanted:
+            return [[] for _ in candidates]
+        row_of = {sid: i for i, sid in enumerate(wanted)}
+        sketches = Candidates.unpack(self.reader.sketches(wanted))
+        kept: list[list[int]] = []
+        for q, cands in zip(queries, candidates, strict=True):
+            if not cands:
+                kept.append([])
+                continue
+            at = np.fromiter((row_of[sid] for sid in cands), dtype=np.intp, count=len(cands))
+            mask = may_match(q.sketch, sketches.take(at), self.params)
+            kept.append([sid for sid, ok in zip(cands, mask.tolist(), strict=True) if ok])
+        return kept
+
     def _verify(
         self, queries: Sequence[_Query], candidates: Sequence[Sequence[int]], cache: _ArticleCache
     ) -> list[list[_Scored]]:
         """Score each query's candidate sentence ids; keep those that pass."""
+        candidates = self._plausible(queries, candidates)
         where = self.reader.articles_for_sids([sid for c in candidates for sid in c])
         cache.where.update(where)
         cache.load([rowid for rowid, _ in where.values()])
@@ -350,17 +376,27 @@ class Tracer:
             for s in found:
                 weight[s.rowid] += 1
         rowids = [r for r, _ in weight.most_common(self.params.rescue_articles)]
-        if not rowids:
+        todo = [
+            (q, found)
+            for q, found in zip(queries, scored, strict=False)
+            if not found and len(q.norms) >= self.params.min_exact_words
+        ]
+        if not rowids or not todo:
             return rowids
-        for q, found in zip(queries, scored, strict=False):
-            if found or len(q.norms) < self.params.min_exact_words:
-                continue
-            for rowid in rowids:
-                art = cache.articles[rowid]
-                for local in range(1, len(art.spans) + 1):
-                    sim = _score(q, cache.words(rowid, local), self.params)
-                    if sim > 0:
-                        found.append(_Scored(rowid, local, sim))
+        # Every body sentence of the rescue articles, as (rowid, local) and sentence id.
+        pairs = [
+            (rowid, local)
+            for rowid in rowids
+            for local in range(1, len(cache.articles[rowid].spans) + 1)
+        ]
+        sids = [cache.articles[rowid].sid0 + local for rowid, local in pairs]
+        sketches = Candidates.unpack(self.reader.sketches(sids))
+        for q, found in todo:
+            for i in np.flatnonzero(may_match(q.sketch, sketches, self.params)).tolist():
+                rowid, local = pairs[i]
+                sim = _score(q, cache.words(rowid, local), self.params)
+                if sim > 0:
+                    found.append(_Scored(rowid, local, sim))
         return rowids
 
     def _paraphrases(
@@ -375,9 +411,18 @@ class Tracer:
         assert self.embedder is not None
         params = self.params
         todo: list[tuple[_Query, list[tuple[int, int]]]] = []
-        for q, found, ranking in zip(queries, scored, ranked, strict=False):
-            if found or len(q.norms) < params.min_exact_words:
-                continue
+        waiting = [
+            (q, ranking)
+            for q, found, ranking in zip(queries, scored, ranked, strict=False)
+            if not found and len(q.norms) >= params.min_exact_words
+        ]
+        # Candidates ruled out by their sketches were never read: read them now (their
+        # meaning may still be close).
+        unread = [sid for _, ranking in waiting for sid, _ in ranking if sid not in cache.where]
+        where = self.reader.articles_for_sids(unread)
+        cache.where.update(where)
+        cache.load([rowid for rowid, _ in where.values()])
+        for q, ranking in waiting:
             pool = {cache.where[sid] for sid, _ in ranking if sid in cache.where}
             for rowid in rescued_from:
                 pool.update(

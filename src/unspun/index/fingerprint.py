@@ -17,6 +17,13 @@ Fingerprint layout, version 2 (see :data:`unspun.config.FINGERPRINT_VERSION`):
   them by key and a key's postings are one contiguous run.
 
 Changing any of this changes what is stored: bump the version.
+
+Every stored sentence also has a *sketch* of :data:`SKETCH_BYTES` bytes (see
+:func:`sketches`): a 128-bit Bloom filter of its distinct words (two bits per word,
+taken from the low 14 bits of the word's ``xxh3_64``) and its word count (capped at
+255). A sketch answers "might this sentence hold that word?" with no false "no", so a
+tracer can skip candidates that cannot pass its scoring without reading their text
+(:mod:`unspun.align.sketch`).
 """
 
 from __future__ import annotations
@@ -160,6 +167,49 @@ def postings(sentences: Sequence[Sequence[str]], first_sid: int, params: IndexPa
     all_local = np.concatenate([sample_local, np.flatnonzero(bare)])
     sids = all_local.astype(np.uint64) + np.uint64(first_sid)
     return np.asarray((all_keys << _SHIFT) | sids, dtype=np.uint64)
+
+
+SKETCH_BITS = 128
+SKETCH_BYTES = SKETCH_BITS // 8 + 1
+#: Largest word count a sketch records; a sentence this long or longer reads as "long".
+SKETCH_MAX_WORDS = 255
+_BIT_MASK = np.uint64(SKETCH_BITS - 1)
+_SECOND = np.uint64(7)
+
+
+def sketch_bits(hashes: U64) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The two Bloom-filter bit positions of each word hash (``0 <= bit < 128``)."""
+    return (
+        (hashes & _BIT_MASK).astype(np.intp),
+        ((hashes >> _SECOND) & _BIT_MASK).astype(np.intp),
+    )
+
+
+def sketches(sentences: Sequence[Sequence[str]]) -> npt.NDArray[np.uint8]:
+    """One sketch per sentence, shape ``(len(sentences), SKETCH_BYTES)``.
+
+    Bytes 0-15 are the Bloom filter (bit ``b`` is bit ``b % 8`` of byte ``b // 8``),
+    byte 16 the word count, capped at :data:`SKETCH_MAX_WORDS`.
+
+    >>> s = sketches([["the", "port", "strike"], []])
+    >>> s.shape, int(s[0, -1]), int(s[1].sum())
+    ((2, 17), 3, 0)
+    """
+    out = np.zeros((len(sentences), SKETCH_BYTES), dtype=np.uint8)
+    if not sentences:
+        return out
+    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+    out[:, -1] = np.minimum(lengths, SKETCH_MAX_WORDS)
+    flat = [w for s in sentences for w in s]
+    if not flat:
+        return out
+    first, second = sketch_bits(word_hashes(flat))
+    row = np.repeat(np.arange(len(sentences), dtype=np.intp), lengths)
+    bits = np.zeros((len(sentences), SKETCH_BITS), dtype=np.bool_)
+    bits[row, first] = True
+    bits[row, second] = True
+    out[:, :-1] = np.packbits(bits, axis=1, bitorder="little")
+    return out
 
 
 def split_postings(values: U64) -> tuple[U64, U64]:

@@ -9,7 +9,7 @@ import pytest
 
 from unspun.config import IndexParams
 from unspun.errors import IndexLockedError, ParamsMismatchError, StoreError
-from unspun.index.fingerprint import index_keys, postings
+from unspun.index.fingerprint import index_keys, postings, sketches
 from unspun.index.store import IndexReader, IndexWriter, PreparedArticle
 from unspun.records import Article
 
@@ -30,7 +30,10 @@ def _prepared(n: int, params: IndexParams) -> PreparedArticle:
         published=f"2031-03-{1 + n % 28:02d}",
     )
     return PreparedArticle(
-        art, ((0, first_end), (first_end + 1, len(text))), postings([title, *body], 0, params)
+        art,
+        ((0, first_end), (first_end + 1, len(text))),
+        postings([title, *body], 0, params),
+        sketches([title, *body]),
     )
 
 
