@@ -10,7 +10,13 @@ import pytest
 from unspun.config import IndexParams
 from unspun.errors import IndexLockedError, ParamsMismatchError, StoreError
 from unspun.index.fingerprint import index_keys, postings, sketches
-from unspun.index.store import IndexReader, IndexWriter, PreparedArticle
+from unspun.index.store import (
+    DICT_MIN_ARTICLES,
+    IndexReader,
+    IndexWriter,
+    PreparedArticle,
+    iter_all_articles,
+)
 from unspun.records import Article
 
 
@@ -182,3 +188,67 @@ def test_search_by_title_and_outlet_treats_wildcards_as_text(
         assert reader.search("title", "story_number", limit=10) == []
         with pytest.raises(ValueError, match="cannot search articles by 'text'"):
             reader.search("text", "x", limit=1)  # type: ignore[arg-type]
+
+
+def test_blocks_map_sentences_and_keep_sketches_through_merges(
+    tmp_path: Path, params: IndexParams
+) -> None:
+    db = tmp_path / "db"
+    with IndexWriter(db, params, max_segments=3) as writer:
+        for n in range(20):
+            writer.add(_prepared(n, params))
+            writer.flush()  # one block per article, merged as they pile up
+    with IndexReader(db) as reader:
+        assert len(list(db.glob("sen-*.npy"))) <= 3
+        arts = sorted(reader.articles(range(1, 21)).values(), key=lambda a: a.sid0)
+        assert [a.id for a in arts] == [f"a{n}" for n in range(20)]
+        for n, art in enumerate(arts):
+            sids = [art.sid0 + local for local in range(3)]
+            assert reader.articles_for_sids(sids) == {
+                sid: (art.rowid, sid - art.sid0) for sid in sids
+            }
+            assert np.array_equal(reader.sketches(sids), _prepared(n, params).sketches)
+        beyond = arts[-1].sid0 + 3
+        assert reader.articles_for_sids([beyond]) == {}
+
+
+def test_orphan_block_and_temporary_files_are_removed(tmp_path: Path, params: IndexParams) -> None:
+    db = tmp_path / "db"
+    with IndexWriter(db, params) as writer:
+        writer.add(_prepared(1, params))
+    orphans = [db / "sen-deadbeef.npy", db / ".tmp-seg-cafe.npy"]
+    for orphan in orphans:
+        np.save(orphan, np.arange(4, dtype=np.uint8))
+    with IndexWriter(db, params):
+        pass
+    assert not any(o.exists() for o in orphans)
+    with IndexReader(db) as reader:
+        assert reader.stats().articles == 1
+
+
+def test_a_large_flush_trains_a_dictionary_and_earlier_bodies_still_read(
+    tmp_path: Path, params: IndexParams
+) -> None:
+    db = tmp_path / "db"
+    with IndexWriter(db, params) as writer:
+        for n in range(3):
+            writer.add(_prepared(n, params))
+    early = IndexReader(db)  # opened before any dictionary exists
+    with IndexWriter(db, params) as writer:
+        for n in range(3, 3 + DICT_MIN_ARTICLES):
+            writer.add(_prepared(n, params))
+    with IndexReader(db) as reader:
+        assert reader._conn.execute("SELECT COUNT(*) FROM dictionaries").fetchone()[0] == 1
+        texts = {a.id: a.text for a in iter_all_articles(reader)}
+    assert len(texts) == 3 + DICT_MIN_ARTICLES
+    for n in (0, 2, 3, 3 + DICT_MIN_ARTICLES - 1):
+        assert texts[f"a{n}"] == _prepared(n, params).article.text
+    late = early.article_by_id(f"a{DICT_MIN_ARTICLES}")
+    assert late is not None and late.text == _prepared(DICT_MIN_ARTICLES, params).article.text
+    early.close()
+
+
+def test_sketches_of_another_shape_are_refused(params: IndexParams) -> None:
+    prep = _prepared(1, params)
+    with pytest.raises(ValueError, match=r"need sketches of shape \(3, 17\)"):
+        PreparedArticle(prep.article, prep.spans, prep.postings, prep.sketches[:2])
