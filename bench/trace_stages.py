@@ -60,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
         (store.IndexReader, "lookup", "key lookups"),
         (store.IndexReader, "articles_for_sids", "sentence id -> article"),
         (store.IndexReader, "articles", "reading articles"),
+        (store.IndexReader, "sketches", "reading sketches"),
+        (trace, "may_match", "sketch filter"),
         (trace, "_rank", "ranking"),
         (trace, "_score", "scoring"),
         (trace._ArticleCache, "words", "stored sentence words"),
