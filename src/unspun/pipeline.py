@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unspun.config import IndexParams, TraceParams
-from unspun.index.fingerprint import postings, sketches
+from unspun.index.fingerprint import fingerprints
 from unspun.index.store import IndexReader, IndexWriter, PreparedArticle, stamped_params
 from unspun.ingest import read_paths
 from unspun.records import (
@@ -44,12 +44,8 @@ def prepare(article: Article, params: IndexParams) -> PreparedArticle:
     spans = split_sentences(text)
     sentences = [words(article.title)]
     sentences += [words(text[dateline_end(text, s.start) : s.end]) for s in spans]
-    return PreparedArticle(
-        article,
-        tuple((s.start, s.end) for s in spans),
-        postings(sentences, 0, params),
-        sketches(sentences),
-    )
+    keys, sketches = fingerprints(sentences, params)
+    return PreparedArticle(article, tuple((s.start, s.end) for s in spans), keys, sketches)
 
 
 def _one_field(value: str) -> str:

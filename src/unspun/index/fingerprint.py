@@ -29,6 +29,7 @@ tracer can skip candidates that cannot pass its scoring without reading their te
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +39,7 @@ from unspun.config import IndexParams
 from unspun.text import STOPWORDS
 
 U64 = npt.NDArray[np.uint64]
+U8 = npt.NDArray[np.uint8]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _SIZE_MIX = 0xC2B2AE3D27D4EB4F
@@ -124,10 +126,37 @@ def postings(sentences: Sequence[Sequence[str]], first_sid: int, params: IndexPa
     """
     if not sentences:
         return np.empty(0, dtype=np.uint64)
-    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
-    flat = [w for s in sentences for w in s]
+    return _postings(_Flat.of(sentences), first_sid, params)
+
+
+@dataclass(frozen=True, slots=True)
+class _Flat:
+    """Every word of consecutive sentences in one list, with their hashes."""
+
+    sentences: Sequence[Sequence[str]]
+    lengths: npt.NDArray[np.int64]
+    words: list[str]
+    hashes: U64
+
+    @classmethod
+    def of(cls, sentences: Sequence[Sequence[str]]) -> _Flat:
+        lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+        flat = [w for s in sentences for w in s]
+        return cls(sentences, lengths, flat, word_hashes(flat))
+
+
+def fingerprints(sentences: Sequence[Sequence[str]], params: IndexParams) -> tuple[U64, U8]:
+    """:func:`postings` (numbered from 0) and :func:`sketches` of the same sentences,
+    hashing each word once."""
+    if not sentences:
+        return np.empty(0, dtype=np.uint64), sketches([])
+    flat = _Flat.of(sentences)
+    return _postings(flat, 0, params), _sketches(flat)
+
+
+def _postings(f: _Flat, first_sid: int, params: IndexParams) -> U64:
+    sentences, lengths, flat, hashes = f.sentences, f.lengths, f.words, f.hashes
     sent_of_word = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
-    hashes = word_hashes(flat)
     is_stop = _is_stop(flat)
     exact = np.fromiter(map(sentence_key, sentences), dtype=np.uint64, count=len(sentences))
     local_parts: list[npt.NDArray[np.int64]] = []
@@ -185,7 +214,7 @@ def sketch_bits(hashes: U64) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]
     )
 
 
-def sketches(sentences: Sequence[Sequence[str]]) -> npt.NDArray[np.uint8]:
+def sketches(sentences: Sequence[Sequence[str]]) -> U8:
     """One sketch per sentence, shape ``(len(sentences), SKETCH_BYTES)``.
 
     Bytes 0-15 are the Bloom filter (bit ``b`` is bit ``b % 8`` of byte ``b // 8``),
@@ -195,15 +224,18 @@ def sketches(sentences: Sequence[Sequence[str]]) -> npt.NDArray[np.uint8]:
     >>> s.shape, int(s[0, -1]), int(s[1].sum())
     ((2, 17), 3, 0)
     """
-    out = np.zeros((len(sentences), SKETCH_BYTES), dtype=np.uint8)
     if not sentences:
-        return out
-    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+        return np.zeros((0, SKETCH_BYTES), dtype=np.uint8)
+    return _sketches(_Flat.of(sentences))
+
+
+def _sketches(f: _Flat) -> U8:
+    sentences, lengths = f.sentences, f.lengths
+    out = np.zeros((len(sentences), SKETCH_BYTES), dtype=np.uint8)
     out[:, -1] = np.minimum(lengths, SKETCH_MAX_WORDS)
-    flat = [w for s in sentences for w in s]
-    if not flat:
+    if not f.words:
         return out
-    first, second = sketch_bits(word_hashes(flat))
+    first, second = sketch_bits(f.hashes)
     row = np.repeat(np.arange(len(sentences), dtype=np.intp), lengths)
     bits = np.zeros((len(sentences), SKETCH_BITS), dtype=np.bool_)
     bits[row, first] = True

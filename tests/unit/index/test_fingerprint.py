@@ -10,10 +10,12 @@ import pytest
 
 from unspun.config import IndexParams
 from unspun.index.fingerprint import (
+    fingerprints,
     index_keys,
     postings,
     query_keys,
     sentence_key,
+    sketches,
     split_postings,
 )
 
@@ -93,3 +95,12 @@ def test_keys_are_stable_across_processes() -> None:
     assert len(runs) == 1
     expected = index_keys(SENTENCES[1], IndexParams()).tolist()
     assert runs.pop().strip() == str(expected)
+
+
+def test_fingerprints_are_postings_and_sketches_in_one_pass() -> None:
+    sentences = [["port", "strike", "ends"], [], ["the", "union", "said", "the", "talks", "ended"]]
+    keys, rows = fingerprints(sentences, IndexParams())
+    assert np.array_equal(keys, postings(sentences, 0, IndexParams()))
+    assert np.array_equal(rows, sketches(sentences))
+    empty_keys, empty_rows = fingerprints([], IndexParams())
+    assert len(empty_keys) == 0 and empty_rows.shape == (0, 17)
