@@ -21,6 +21,9 @@ so that code paths and memory maps are warm but the timed queries' own candidate
 never read by it. The warm-up traces' own p50, the first traces of the process, is
 recorded too (``warm_up_p50_ms``).
 
+``--append`` adds the measured sizes to an existing ``scale.json`` (replacing rows of
+the same size; each row records when it was measured) instead of starting a new one.
+
 ``--keep DIR`` keeps each size's corpus and index in ``DIR/<size>/`` (for
 ``bench.trace_stages --db DIR/<size>/db``) instead of a temporary folder.
 """
@@ -125,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--keep", type=Path, help="keep corpora and indexes in DIR/<size>/")
+    parser.add_argument(
+        "--append", action="store_true", help="merge these sizes into an existing scale.json"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -194,10 +200,18 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
                 "f1": round(att.f1, 4),
                 "false_attribution": round(att.false_attribution, 4),
                 "sentences": len(pairs),
+                "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             }
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.append and (args.out / "scale.json").exists():
+        earlier = json.loads((args.out / "scale.json").read_text())
+        if earlier["level"] != args.level:
+            raise SystemExit(f"scale.json holds level {earlier['level']!r}, not {args.level!r}")
+        sizes_now = {r["articles"] for r in rows}
+        rows = [r for r in earlier["rows"] if r["articles"] not in sizes_now] + rows
+        rows.sort(key=lambda r: int(str(r["articles"])))
     (args.out / "scale.json").write_text(
         json.dumps({"machine": _machine(), "level": args.level, "rows": rows}, indent=2) + "\n"
     )
