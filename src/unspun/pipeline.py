@@ -31,6 +31,8 @@ from unspun.text import dateline_end, split_sentences, words
 
 if TYPE_CHECKING:
     from unspun.align.semantic import SentenceEmbedder
+    from unspun.stance.cross import CombinedStanceModel
+    from unspun.stance.model import StanceModel
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +180,17 @@ def _embedder(semantic: bool) -> SentenceEmbedder | None:
     return SentenceEmbedder.load()
 
 
+def _stance_model(semantic: bool, cross: Path | None) -> StanceModel | CombinedStanceModel:
+    """The trees alone, or with the cross-encoder when ``semantic`` (loads torch)."""
+    if not semantic:
+        from unspun.stance.model import load_model
+
+        return load_model()
+    from unspun.stance.cross import load_combined
+
+    return load_combined(cross)
+
+
 def trace_article(
     article: Article, db: Path, *, params: TraceParams | None = None, semantic: bool = False
 ) -> TraceReport:
@@ -234,7 +247,9 @@ def forensic_signals(
     )
 
 
-def check_article(article: Article, *, semantic: bool = False) -> CheckReport:
+def check_article(
+    article: Article, *, semantic: bool = False, cross: Path | None = None
+) -> CheckReport:
     """Forensic reading of one article from its text alone (no index).
 
     Signals strongest first; the stance of the body towards the headline when there is
@@ -242,13 +257,24 @@ def check_article(article: Article, *, semantic: bool = False) -> CheckReport:
     sentences of prose (a table of figures shares no words with its own headline, and
     the model would call it unrelated); quotes with their speakers; the combined
     verdict. ``semantic`` also compares adjacent sentences by meaning when looking for
-    topic jumps (needs the ``embed`` extra; raises
-    :class:`~unspun.errors.MissingExtraError` without it).
+    topic jumps, and reads the stance with the MiniLM cross-encoder beside the trees
+    (:class:`~unspun.stance.cross.CombinedStanceModel`; its weights from ``cross``,
+    else the shipped file). Both models load first, whatever the article.
+
+    Raises:
+        MissingExtraError: ``semantic`` without the ``embed`` extra.
+        MissingModelError: ``semantic`` without ``cross`` and no shipped weights.
+        InputError: ``cross`` cannot be read as cross-encoder weights.
+        ValueError: ``cross`` without ``semantic``.
     """
     from unspun.forensics.quotes import find_quotes
     from unspun.forensics.verdict import combine, load_verdict_model
-    from unspun.stance.model import MIN_PROSE_SENTENCES, load_model, prose_sentences
+    from unspun.stance.model import MIN_PROSE_SENTENCES, prose_sentences
 
+    if cross is not None and not semantic:
+        raise ValueError("cross-encoder weights are read only with semantic=True")
+    # The stance model first: a bad weights file is refused before torch is imported.
+    stance_model = _stance_model(semantic, cross)
     embedder = _embedder(semantic)
     title, text = article.title, article.text
     quotes = tuple(find_quotes(text))
@@ -262,7 +288,7 @@ def check_article(article: Article, *, semantic: bool = False) -> CheckReport:
             f"(a table or list?); the stance model needs {MIN_PROSE_SENTENCES}"
         )
     else:
-        stance = load_model().predict(title, text)
+        stance = stance_model.predict(title, text)
     model = load_verdict_model()
     verdict = combine(signals, stance, model, semantic=semantic)
     ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.name)))

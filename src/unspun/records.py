@@ -251,10 +251,18 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Stance:
-    """Headline-body stance: ``agree``, ``disagree``, ``discuss`` or ``unrelated``."""
+    """Headline-body stance: ``agree``, ``disagree``, ``discuss`` or ``unrelated``.
+
+    Attributes:
+        label: The stance.
+        probabilities: Probability of each of the four stances (they sum to 1).
+        model: What read it: ``trees`` (the shipped tree model) or
+            ``trees+cross-encoder`` (with the MiniLM cross-encoder, ``--semantic``).
+    """
 
     label: str
     probabilities: dict[str, float]
+    model: str = "trees"
 
 
 @dataclass(frozen=True, slots=True)

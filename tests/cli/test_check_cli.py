@@ -90,8 +90,10 @@ def test_json_follows_the_contract(tmp_path: Path, capsys: pytest.CaptureFixture
                 assert text[e["start"] : e["end"]] == e["text"]
     stance = report["stance"]
     assert isinstance(stance, dict)
+    assert set(stance) == {"label", "probabilities", "model"}
     assert stance["label"] in {"agree", "disagree", "discuss", "unrelated"}
     assert sum(stance["probabilities"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert stance["model"] == "trees"
     quotes = report["quotes"]
     assert isinstance(quotes, list)
     assert [q["speaker"] for q in quotes] == ["Varga"]
@@ -132,7 +134,7 @@ def test_terminal_report_marks_evidence_and_lists_signals(
     assert "dangling_opener" in out
     assert "[[He said]]" in out  # plain marks when the output is not a terminal
     assert "Verdict: likely stitched" in out
-    assert "Headline-body stance:" in out
+    assert "Headline-body stance:" in out and "; trees)" in out
     assert "9 in 10 real articles score <=" in out
 
 
@@ -161,19 +163,89 @@ def test_a_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert code == 2 and "is a folder" in err
 
 
-def test_semantic_check_reads_topic_jumps_by_meaning(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_semantic_check_reads_topic_jumps_and_stance_by_meaning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tiny_cross: Path
 ) -> None:
-    from tests.conftest import require_embeddings
+    from tests.conftest import require_cross, require_embeddings
+    from unspun.records import Contribution
 
     require_embeddings()
+    require_cross()
     path = _write(tmp_path, "a.txt", STITCHED)
-    code, out, err = _run(capsys, "check", str(path), "--json", "--semantic")
+    code, out, err = _run(
+        capsys, "check", str(path), "--json", "--semantic", "--cross", str(tiny_cross)
+    )
     assert code == 0, err
     report = json.loads(out)
     jumps = next(s for s in report["signals"] if s["name"] == "topic_jumps")
     assert "embedding" in jumps["explanation"]
     assert report["verdict"]["label"] == "likely stitched"
+    stance = report["stance"]
+    assert stance["model"] == "trees+cross-encoder"
+    assert sum(stance["probabilities"].values()) == pytest.approx(1.0, abs=1e-3)
+    lexical = _check(capsys, path)["stance"]
+    assert isinstance(lexical, dict)
+    # The trees alone decide related or not; the cross-encoder only the related stance.
+    assert stance["probabilities"]["unrelated"] == lexical["probabilities"]["unrelated"]
+    assert stance["probabilities"] != lexical["probabilities"]
+    mismatch = [Contribution(k, stance["probabilities"][k]) for k in ("unrelated", "disagree")]
+    assert probability(mismatch, "headline_mismatch") == pytest.approx(
+        report["verdict"]["probabilities"]["headline_mismatch"], abs=1e-3
+    )
+
+
+def test_semantic_check_reads_the_shipped_cross_encoder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import require_embeddings, shipped_cross
+
+    shipped_cross()
+    require_embeddings()
+    code, out, err = _run(
+        capsys, "check", str(_write(tmp_path, "b.txt", ORIGINAL)), "--json", "--semantic"
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["stance"]["model"] == "trees+cross-encoder"
+    assert report["verdict"]["label"] == "no strong signs"
+
+
+def test_semantic_check_without_shipped_weights_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from importlib import resources
+
+    from tests.conftest import require_cross, require_embeddings
+
+    if resources.files("unspun.stance").joinpath("data", "cross.npz").is_file():
+        pytest.skip("the shipped cross-encoder weights are installed")
+    require_embeddings()
+    require_cross()
+    code, out, err = _run(capsys, "check", str(_write(tmp_path, "b.txt", ORIGINAL)), "--semantic")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert "cross-encoder's weights are not installed" in err and "--cross PATH" in err
+
+
+def test_cross_without_semantic_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["check", str(_write(tmp_path, "a.txt", ORIGINAL)), "--cross", "tiny.npz"])
+    out, err = capsys.readouterr()
+    assert exited.value.code == 2 and out == ""
+    assert err.splitlines()[-1] == (
+        "unspun: error: --cross needs --semantic (it names the cross-encoder's weights)"
+    )
+
+
+def test_an_absent_cross_file_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = _write(tmp_path, "a.txt", ORIGINAL)
+    code, out, err = _run(capsys, "check", str(story), "--semantic", "--cross", "absent.npz")
+    assert code == 2 and out == ""
+    assert err == "unspun: error: absent.npz: no such file (--cross takes a cross-encoder .npz)\n"
 
 
 # A fictional quarterly results table: figures and labels, no prose.

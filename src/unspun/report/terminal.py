@@ -207,7 +207,7 @@ def render_check(report: CheckReport, *, plain: bool = False) -> RenderableType:
     if report.stance is not None:
         stance = report.stance
         detail = ", ".join(f"{k} {v:.0%}" for k, v in stance.probabilities.items())
-        parts.append(Text(f"Headline-body stance: {stance.label} ({detail})"))
+        parts.append(Text(f"Headline-body stance: {stance.label} ({detail}; {stance.model})"))
     elif report.stance_note:
         parts.append(Text(f"Headline-body stance: {report.stance_note}", style="dim"))
     if report.quotes:

@@ -44,6 +44,7 @@ from unspun.text import split_sentences, tokenize
 __all__ = [
     "MIN_PROSE_SENTENCES",
     "MODEL_FILE",
+    "MODEL_NAME",
     "StanceModel",
     "TreeEnsemble",
     "load_model",
@@ -51,6 +52,8 @@ __all__ = [
 ]
 
 MODEL_FILE = "stance.npz"
+MODEL_NAME = "trees"
+"""The ``model`` of a :class:`~unspun.records.Stance` read by :class:`StanceModel`."""
 FORMAT_VERSION = 2
 # Rows evaluated at once (bounds the rows x trees work arrays to a few MB).
 _CHUNK = 512
@@ -204,7 +207,11 @@ class StanceModel:
             return []
         probs = self.probabilities(self.features(pairs))
         return [
-            Stance(label, {name: float(p) for name, p in zip(LABELS, row, strict=True)})
+            Stance(
+                label,
+                {name: float(p) for name, p in zip(LABELS, row, strict=True)},
+                model=MODEL_NAME,
+            )
             for label, row in zip(self.decide(probs), probs, strict=True)
         ]
 

@@ -105,6 +105,7 @@ CHECK: dict[str, Any] = {
             "discuss": 0.3595,
             "unrelated": 0.5411,
         },
+        "model": "trees",
     },
     "quotes": [],
 }
