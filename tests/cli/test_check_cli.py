@@ -211,17 +211,21 @@ def test_semantic_check_reads_the_shipped_cross_encoder(
 
 
 def test_semantic_check_without_shipped_weights_says_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from importlib import resources
-
+    import unspun.stance.cross as cross
     from tests.conftest import require_cross, require_embeddings
 
-    if resources.files("unspun.stance").joinpath("data", "cross.npz").is_file():
-        pytest.skip("the shipped cross-encoder weights are installed")
     require_embeddings()
     require_cross()
-    code, out, err = _run(capsys, "check", str(_write(tmp_path, "b.txt", ORIGINAL)), "--semantic")
+    monkeypatch.setattr(cross, "shipped_weights", lambda: tmp_path / "absent" / "cross.npz")
+    cross._load_shipped.cache_clear()
+    try:
+        code, out, err = _run(
+            capsys, "check", str(_write(tmp_path, "b.txt", ORIGINAL)), "--semantic"
+        )
+    finally:
+        cross._load_shipped.cache_clear()
     assert code == 2 and out == ""
     assert err.count("\n") == 1
     assert "cross-encoder's weights are not installed" in err and "--cross PATH" in err

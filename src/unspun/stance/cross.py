@@ -59,6 +59,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -436,10 +437,15 @@ def load_cross(path: Path | None = None, *, threads: int | None = None) -> Cross
     return CrossEncoderStance.load(path, threads=threads)
 
 
+def shipped_weights() -> Traversable:
+    """Where the shipped weights are installed (``unspun/stance/data/cross.npz``)."""
+    return resources.files("unspun.stance").joinpath("data", CROSS_FILE)
+
+
 @lru_cache(maxsize=1)
 def _load_shipped(threads: int | None) -> CrossEncoderStance:
     _require_extra()
-    resource = resources.files("unspun.stance").joinpath("data", CROSS_FILE)
+    resource = shipped_weights()
     if not resource.is_file():
         raise MissingModelError(
             f"the stance cross-encoder's weights are not installed ({resource} is missing): "

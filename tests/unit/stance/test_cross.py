@@ -156,13 +156,18 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 @needs_extra
-def test_missing_shipped_file_is_a_clear_error() -> None:
-    from importlib import resources
+def test_missing_shipped_file_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import unspun.stance.cross as cross
 
-    if resources.files("unspun.stance").joinpath("data", CROSS_FILE).is_file():
-        pytest.skip("the shipped cross-encoder weights are installed")
-    with pytest.raises(MissingModelError, match=r"weights are not installed.*--cross PATH"):
-        load_cross()
+    monkeypatch.setattr(cross, "shipped_weights", lambda: tmp_path / CROSS_FILE)
+    cross._load_shipped.cache_clear()
+    try:
+        with pytest.raises(MissingModelError, match=r"weights are not installed.*--cross PATH"):
+            load_cross()
+    finally:
+        cross._load_shipped.cache_clear()
 
 
 @needs_extra
