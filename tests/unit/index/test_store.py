@@ -51,6 +51,14 @@ def _find(reader: IndexReader, words: list[str]) -> list[tuple[int, int]]:
     return sorted(reader.articles_for_sids(sorted(common)).values())
 
 
+def _flush_each(db: Path, params: IndexParams, count: int, *, max_segments: int) -> None:
+    """Write articles 0 .. count - 1, one flush (segment and block) each."""
+    with IndexWriter(db, params, max_segments=max_segments) as writer:
+        for n in range(count):
+            writer.add(_prepared(n, params))
+            writer.flush()
+
+
 @pytest.fixture
 def params() -> IndexParams:
     return IndexParams()
@@ -115,10 +123,7 @@ def test_reader_sees_articles_added_after_it_opened(tmp_path: Path, params: Inde
 
 def test_merges_keep_every_posting(tmp_path: Path, params: IndexParams) -> None:
     db = tmp_path / "db"
-    with IndexWriter(db, params, max_segments=3) as writer:
-        for n in range(20):
-            writer.add(_prepared(n, params))
-            writer.flush()
+    _flush_each(db, params, 20, max_segments=3)
     with IndexReader(db) as reader:
         assert reader.stats().segments <= 3
         for n in range(20):
@@ -152,10 +157,7 @@ def test_lookup_gathers_runs_across_segments_and_skips_absent_and_common_keys(
     tmp_path: Path, params: IndexParams
 ) -> None:
     db = tmp_path / "db"
-    with IndexWriter(db, params, max_segments=100) as writer:
-        for n in range(6):
-            writer.add(_prepared(n, params))
-            writer.flush()  # one segment per article: runs span segments
+    _flush_each(db, params, 6, max_segments=100)  # one segment per article: runs span segments
     title_key = int(index_keys(["story", "number", "3"], params)[0])
     with IndexReader(db) as reader:
         assert reader.lookup(np.array([12345, 67890], dtype=np.uint64), max_postings=10) == {}
@@ -194,10 +196,7 @@ def test_blocks_map_sentences_and_keep_sketches_through_merges(
     tmp_path: Path, params: IndexParams
 ) -> None:
     db = tmp_path / "db"
-    with IndexWriter(db, params, max_segments=3) as writer:
-        for n in range(20):
-            writer.add(_prepared(n, params))
-            writer.flush()  # one block per article, merged as they pile up
+    _flush_each(db, params, 20, max_segments=3)  # one block per article, merged as they pile up
     with IndexReader(db) as reader:
         assert len(list(db.glob("sen-*.npy"))) <= 3
         arts = sorted(reader.articles(range(1, 21)).values(), key=lambda a: a.sid0)
