@@ -433,6 +433,7 @@ def load_cross(path: Path | None = None, *, threads: int | None = None) -> Cross
         InputError: ``path`` is missing, unreadable or does not fit the base model.
     """
     if path is None:
+        _require_extra()  # before the cache: a cached model must not hide a missing extra
         return _load_shipped(threads)
     return CrossEncoderStance.load(path, threads=threads)
 
