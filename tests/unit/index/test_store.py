@@ -51,12 +51,21 @@ def _find(reader: IndexReader, words: list[str]) -> list[tuple[int, int]]:
     return sorted(reader.articles_for_sids(sorted(common)).values())
 
 
-def _flush_each(db: Path, params: IndexParams, count: int, *, max_segments: int) -> None:
-    """Write articles 0 .. count - 1, one flush (segment and block) each."""
+def _write(
+    db: Path,
+    params: IndexParams,
+    numbers: range,
+    *,
+    flush_each: bool = False,
+    max_segments: int = 8,
+) -> None:
+    """Add articles ``numbers`` in one writer; with ``flush_each``, one flush (segment
+    and block) per article."""
     with IndexWriter(db, params, max_segments=max_segments) as writer:
-        for n in range(count):
-            writer.add(_prepared(n, params))
-            writer.flush()
+        for n in numbers:
+            assert writer.add(_prepared(n, params))
+            if flush_each:
+                writer.flush()
 
 
 @pytest.fixture
@@ -66,9 +75,7 @@ def params() -> IndexParams:
 
 def test_round_trip(tmp_path: Path, params: IndexParams) -> None:
     db = tmp_path / "db"
-    with IndexWriter(db, params) as writer:
-        for n in range(5):
-            assert writer.add(_prepared(n, params))
+    _write(db, params, range(5))
     with IndexReader(db) as reader:
         assert reader.params == params
         found = _find(reader, ["officials", "counted", "21", "passengers", "at", "the", "quay"])
@@ -123,7 +130,7 @@ def test_reader_sees_articles_added_after_it_opened(tmp_path: Path, params: Inde
 
 def test_merges_keep_every_posting(tmp_path: Path, params: IndexParams) -> None:
     db = tmp_path / "db"
-    _flush_each(db, params, 20, max_segments=3)
+    _write(db, params, range(20), flush_each=True, max_segments=3)
     with IndexReader(db) as reader:
         assert reader.stats().segments <= 3
         for n in range(20):
@@ -157,7 +164,8 @@ def test_lookup_gathers_runs_across_segments_and_skips_absent_and_common_keys(
     tmp_path: Path, params: IndexParams
 ) -> None:
     db = tmp_path / "db"
-    _flush_each(db, params, 6, max_segments=100)  # one segment per article: runs span segments
+    # One segment per article: runs span segments.
+    _write(db, params, range(6), flush_each=True, max_segments=100)
     title_key = int(index_keys(["story", "number", "3"], params)[0])
     with IndexReader(db) as reader:
         assert reader.lookup(np.array([12345, 67890], dtype=np.uint64), max_postings=10) == {}
@@ -179,9 +187,7 @@ def test_search_by_title_and_outlet_treats_wildcards_as_text(
     tmp_path: Path, params: IndexParams
 ) -> None:
     db = tmp_path / "db"
-    with IndexWriter(db, params) as writer:
-        for n in range(12):
-            writer.add(_prepared(n, params))
+    _write(db, params, range(12))
     with IndexReader(db) as reader:
         found = reader.search("title", "NUMBER 1", limit=10)
         assert [a.id for a in found] == ["a1", "a10", "a11"]  # earliest published first
@@ -196,7 +202,8 @@ def test_blocks_map_sentences_and_keep_sketches_through_merges(
     tmp_path: Path, params: IndexParams
 ) -> None:
     db = tmp_path / "db"
-    _flush_each(db, params, 20, max_segments=3)  # one block per article, merged as they pile up
+    # One block per article, merged as they pile up.
+    _write(db, params, range(20), flush_each=True, max_segments=3)
     with IndexReader(db) as reader:
         assert len(list(db.glob("sen-*.npy"))) <= 3
         arts = sorted(reader.articles(range(1, 21)).values(), key=lambda a: a.sid0)
@@ -229,13 +236,9 @@ def test_a_large_flush_trains_a_dictionary_and_earlier_bodies_still_read(
     tmp_path: Path, params: IndexParams
 ) -> None:
     db = tmp_path / "db"
-    with IndexWriter(db, params) as writer:
-        for n in range(3):
-            writer.add(_prepared(n, params))
+    _write(db, params, range(3))
     early = IndexReader(db)  # opened before any dictionary exists
-    with IndexWriter(db, params) as writer:
-        for n in range(3, 3 + DICT_MIN_ARTICLES):
-            writer.add(_prepared(n, params))
+    _write(db, params, range(3, 3 + DICT_MIN_ARTICLES))
     with IndexReader(db) as reader:
         assert reader._conn.execute("SELECT COUNT(*) FROM dictionaries").fetchone()[0] == 1
         texts = {a.id: a.text for a in iter_all_articles(reader)}
