@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unspun.config import IndexParams, TraceParams
-from unspun.index.fingerprint import fingerprints
+from unspun.index.fingerprint import fingerprints_many
 from unspun.index.store import IndexReader, IndexWriter, PreparedArticle, stamped_params
 from unspun.ingest import read_paths
 from unspun.records import (
@@ -42,12 +42,22 @@ REJECTS_KEPT = 100  # rejects kept in memory for display; the file has them all
 
 def prepare(article: Article, params: IndexParams) -> PreparedArticle:
     """Segment an article and fingerprint its title and sentences (pure)."""
-    text = article.text
-    spans = split_sentences(text)
-    sentences = [words(article.title)]
-    sentences += [words(text[dateline_end(text, s.start) : s.end]) for s in spans]
-    keys, sketches = fingerprints(sentences, params)
-    return PreparedArticle(article, tuple((s.start, s.end) for s in spans), keys, sketches)
+    return prepare_many([article], params)[0]
+
+
+def prepare_many(articles: Sequence[Article], params: IndexParams) -> list[PreparedArticle]:
+    """:func:`prepare` of each article, fingerprinting them all in one vectorised pass."""
+    spans = [split_sentences(a.text) for a in articles]
+    groups = [
+        [words(a.title)] + [words(a.text[dateline_end(a.text, s.start) : s.end]) for s in sp]
+        for a, sp in zip(articles, spans, strict=True)
+    ]
+    return [
+        PreparedArticle(a, tuple((s.start, s.end) for s in sp), keys, sketches)
+        for a, sp, (keys, sketches) in zip(
+            articles, spans, fingerprints_many(groups, params), strict=True
+        )
+    ]
 
 
 def _one_field(value: str) -> str:
@@ -56,7 +66,7 @@ def _one_field(value: str) -> str:
 
 
 def _prepare_batch(batch: list[Article], params: IndexParams) -> list[PreparedArticle]:
-    return [prepare(a, params) for a in batch]
+    return prepare_many(batch, params)
 
 
 @dataclass(slots=True)

@@ -58,6 +58,21 @@ def word_hashes(words: Sequence[str]) -> U64:
     return np.fromiter(map(xxhash.xxh3_64_intdigest, encoded), dtype=np.uint64, count=len(words))
 
 
+def distinct(values: U64) -> U64:
+    """The distinct values, sorted: ``np.unique`` for uint64, which numpy 2.4 runs
+    about ten times slower than this sort (measured on 200,000 postings: 50 ms
+    against 3.3 ms; indexing spent a fifth of its time there).
+
+    >>> distinct(np.array([3, 1, 3], dtype=np.uint64)).tolist()
+    [1, 3]
+    """
+    ordered = np.sort(values)
+    first = np.empty(len(ordered), dtype=np.bool_)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return np.asarray(ordered[first])
+
+
 def sentence_key(words: Sequence[str]) -> int:
     """The exact-sentence key: top 32 bits of xxh3_64 of the words joined by spaces."""
     return xxhash.xxh3_64_intdigest(" ".join(words).encode()) >> 32
@@ -103,7 +118,7 @@ def query_keys(words: Sequence[str], params: IndexParams) -> U64:
         for n in params.shingle_sizes:
             grams = _ngram_hashes(hashes, n)
             parts.append(grams[_content_mask(words, n)] >> _SHIFT)
-    return np.unique(np.concatenate(parts))
+    return distinct(np.concatenate(parts))
 
 
 def index_keys(words: Sequence[str], params: IndexParams) -> U64:
@@ -115,7 +130,8 @@ def index_keys(words: Sequence[str], params: IndexParams) -> U64:
 
 
 def postings(sentences: Sequence[Sequence[str]], first_sid: int, params: IndexParams) -> U64:
-    """Postings (``key << 32 | sid``) of consecutive sentences numbered from ``first_sid``.
+    """Postings (``key << 32 | sid``) of consecutive sentences numbered from ``first_sid``,
+    ordered by sentence id.
 
     Vectorised over the whole article; equal to applying :func:`index_keys` to each
     sentence (a property test checks this).
@@ -126,7 +142,8 @@ def postings(sentences: Sequence[Sequence[str]], first_sid: int, params: IndexPa
     """
     if not sentences:
         return np.empty(0, dtype=np.uint64)
-    return _postings(_Flat.of(sentences), first_sid, params)
+    keys, local = _sampled(_Flat.of(sentences), params)
+    return np.asarray((keys << _SHIFT) | (local.astype(np.uint64) + np.uint64(first_sid)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,14 +165,43 @@ class _Flat:
 def fingerprints(sentences: Sequence[Sequence[str]], params: IndexParams) -> tuple[U64, U8]:
     """:func:`postings` (numbered from 0) and :func:`sketches` of the same sentences,
     hashing each word once."""
-    if not sentences:
-        return np.empty(0, dtype=np.uint64), sketches([])
+    return fingerprints_many([sentences], params)[0]
+
+
+def fingerprints_many(
+    groups: Sequence[Sequence[Sequence[str]]], params: IndexParams
+) -> list[tuple[U64, U8]]:
+    """:func:`fingerprints` of each group of sentences (an article each, numbered from 0
+    within its group), computed in one vectorised pass over all of them.
+
+    Equal to calling :func:`fingerprints` once per group, but numpy's cost per call is
+    paid once per batch rather than once per article: indexing prepares articles in
+    batches through this (about half of the time it took per article went there).
+
+    >>> [(len(p), s.shape) for p, s in fingerprints_many([[["port", "strike"]], []], IndexParams())]
+    [(1, (1, 17)), (0, (0, 17))]
+    """
+    sentences = [s for group in groups for s in group]
+    bounds = np.zeros(len(groups) + 1, dtype=np.int64)
+    np.cumsum([len(group) for group in groups], out=bounds[1:])
     flat = _Flat.of(sentences)
-    return _postings(flat, 0, params), _sketches(flat)
+    keys, local = _sampled(flat, params)
+    rows = _sketches(flat)
+    cuts = np.searchsorted(local, bounds)
+    out: list[tuple[U64, U8]] = []
+    for i in range(len(groups)):
+        lo, hi = int(cuts[i]), int(cuts[i + 1])
+        sids = (local[lo:hi] - bounds[i]).astype(np.uint64)
+        out.append(((keys[lo:hi] << _SHIFT) | sids, rows[bounds[i] : bounds[i + 1]]))
+    return out
 
 
-def _postings(f: _Flat, first_sid: int, params: IndexParams) -> U64:
+def _sampled(f: _Flat, params: IndexParams) -> tuple[U64, npt.NDArray[np.int64]]:
+    """The keys every sentence keeps and the sentence (index into ``f.sentences``) of
+    each, ordered by sentence."""
     sentences, lengths, flat, hashes = f.sentences, f.lengths, f.words, f.hashes
+    if not sentences:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
     sent_of_word = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
     is_stop = _is_stop(flat)
     exact = np.fromiter(map(sentence_key, sentences), dtype=np.uint64, count=len(sentences))
@@ -176,13 +222,13 @@ def _postings(f: _Flat, first_sid: int, params: IndexParams) -> U64:
         keys = np.concatenate(key_parts)
         # Sentence ids own the high bits here so that one sort groups by sentence,
         # then orders each sentence's keys; the exact key is never sampled.
-        combined = np.unique((local << _SHIFT) | keys)
+        combined = distinct((local << _SHIFT) | keys)
         c_local = (combined >> _SHIFT).astype(np.int64)
         c_keys = combined & _LOW32
         not_exact = c_keys != exact[c_local]
-        combined, c_local, c_keys = combined[not_exact], c_local[not_exact], c_keys[not_exact]
+        c_local, c_keys = c_local[not_exact], c_keys[not_exact]
         group_start = np.searchsorted(c_local, c_local, side="left")
-        rank = np.arange(len(combined)) - group_start
+        rank = np.arange(len(c_local)) - group_start
         sampled = rank < params.keys_per_sentence
         sample_keys, sample_local = c_keys[sampled], c_local[sampled]
     else:
@@ -194,8 +240,8 @@ def _postings(f: _Flat, first_sid: int, params: IndexParams) -> U64:
     bare[sample_local] = False
     all_keys = np.concatenate([sample_keys, exact[bare]])
     all_local = np.concatenate([sample_local, np.flatnonzero(bare)])
-    sids = all_local.astype(np.uint64) + np.uint64(first_sid)
-    return np.asarray((all_keys << _SHIFT) | sids, dtype=np.uint64)
+    order = np.argsort(all_local, kind="stable")
+    return all_keys[order], all_local[order]
 
 
 SKETCH_BITS = 128

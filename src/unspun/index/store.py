@@ -57,7 +57,7 @@ import zstandard
 
 from unspun.config import IndexParams
 from unspun.errors import IndexLockedError, ParamsMismatchError, StoreError
-from unspun.index.fingerprint import SKETCH_BYTES, SKETCH_MAX_WORDS
+from unspun.index.fingerprint import SKETCH_BYTES, SKETCH_MAX_WORDS, distinct
 from unspun.records import Article
 
 logger = logging.getLogger(__name__)
@@ -345,7 +345,7 @@ class IndexReader:
         evidence of copying). Gathered with array operations per segment, not per key:
         a trace looks up hundreds of keys.
         """
-        keys = np.unique(np.asarray(keys, dtype=np.uint64))
+        keys = distinct(np.asarray(keys, dtype=np.uint64))
         if not len(keys):
             return {}
         lows, highs = keys << _SHIFT, (keys + np.uint64(1)) << _SHIFT
