@@ -89,6 +89,15 @@ class TraceParams:
         deep_min_weight: Evidence a candidate of the deeper look needs: the sum over
             shared keys of ``1 / (1 + log2 df)`` (one key found in 1 sentence weighs
             1.0, in 7 sentences 0.26, in 1,000 sentences 0.09).
+        sketch_depth: For a sentence still without a match after the deeper look, how
+            far down its ranking to read candidates' sketches (17 bytes each, no text):
+            a heavily spun sentence may share only one sampled key with its source,
+            which then ties with thousands of chance matches in a big index.
+        sketch_verify: How many of those, the likeliest by their sketches
+            (:func:`unspun.align.sketch.likeness`), are verified. 0 turns this look off.
+        sketch_min_words: Sentences shorter than this skip that look: the likeliest
+            candidates of a short sentence are mostly templates that share its few
+            words by chance ("Shr one ct vs nil").
         rescue_articles: Candidate articles whose every sentence is compared with the
             traced sentences that found no direct match.
         stitched_min_sources: An article is called stitched when at least this many
@@ -120,6 +129,9 @@ class TraceParams:
     candidates: int = 12
     deep_candidates: int = 60
     deep_min_weight: float = 0.0
+    sketch_depth: int = 2000
+    sketch_verify: int = 5
+    sketch_min_words: int = 12
     rescue_articles: int = 8
     stitched_min_sources: int = 2
     stitched_min_copied: float = 0.3

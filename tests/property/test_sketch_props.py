@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unspun.align import trace
-from unspun.align.diff import content_words
-from unspun.align.sketch import Candidates, may_match
+from unspun.align.diff import content_words, sequence_similarity
+from unspun.align.sketch import Candidates, assess, may_match
 from unspun.config import TraceParams
 from unspun.index.fingerprint import sketches
 from unspun.text import words
@@ -69,3 +69,12 @@ def test_sketch_keeps_every_match_of_any_two_sentences(
     a: list[str], b: list[str], params: TraceParams
 ) -> None:
     _check(a, b, params)
+
+
+@settings(max_examples=300)
+@given(related_pairs())
+def test_sketch_likeness_bounds_the_sequence_similarity(pair: tuple[list[str], list[str]]) -> None:
+    stored, traced = (words(" ".join(p)) for p in pair)
+    query = trace._query(0, " ".join(traced), 0, len(" ".join(traced)))
+    _, alike = assess(query.sketch, Candidates.unpack(sketches([stored])), TraceParams())
+    assert alike[0] >= sequence_similarity(list(query.norms), stored) - 1e-9

@@ -17,6 +17,10 @@ A Bloom filter never says "absent" of a word that is there, so these are true up
 bounds and a candidate ruled out here is one ``_score`` would reject: the filter
 changes how fast a trace is, never what it finds (a property test checks this on
 random sentences). Each test below mirrors one branch of ``_score``.
+
+The same bound on sequence similarity also ranks candidates (:func:`assess`): a
+sentence still unmatched after the tracer's deeper look has its ranking read further
+as sketches alone, and only the few likeliest are verified.
 """
 
 from __future__ import annotations
@@ -85,6 +89,20 @@ class Candidates:
         return Candidates(self.bits[at], self.lengths[at])
 
 
+def _bounds(
+    query: QuerySketch, candidates: Candidates
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Per candidate: the bound on shared distinct content words and on word-sequence
+    similarity (see the module's docstring)."""
+    bits, lb = candidates.bits, candidates.lengths
+    present = bits[:, query.first] & bits[:, query.second]
+    possible = present.sum(axis=1, dtype=np.int64)
+    shared = present[:, query.content].sum(axis=1, dtype=np.int64)
+    total = len(query.first) + lb
+    seq = np.where(total > 0, 2.0 * np.minimum(possible, lb) / np.maximum(total, 1), 1.0)
+    return shared, seq
+
+
 def may_match(
     query: QuerySketch, candidates: Candidates, params: TraceParams
 ) -> npt.NDArray[np.bool_]:
@@ -92,15 +110,23 @@ def may_match(
 
     False only when ``_score`` would certainly return 0 for that pair.
     """
-    bits, lb = candidates.bits, candidates.lengths
+    return assess(query, candidates, params)[0]
+
+
+def assess(
+    query: QuerySketch, candidates: Candidates, params: TraceParams
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """:func:`may_match` of each candidate, and how alike it may be: its bound on
+    word-sequence similarity with ``query``, read from the sketch alone (for ranking
+    candidates, not for judging them). A Bloom filter's false "present" only raises
+    that bound; for a 25-word sentence about one word in ten of a query reads as
+    present by chance.
+    """
+    lb = candidates.lengths
     if len(lb) == 0:
-        return np.zeros(0, dtype=np.bool_)
+        return np.zeros(0, dtype=np.bool_), np.zeros(0, dtype=np.float64)
     la = len(query.first)
-    present = bits[:, query.first] & bits[:, query.second]
-    possible = present.sum(axis=1, dtype=np.int64)
-    shared = present[:, query.content].sum(axis=1, dtype=np.int64)
-    total = la + lb
-    seq = np.where(total > 0, 2.0 * np.minimum(possible, lb) / np.maximum(total, 1), 1.0)
+    shared, seq = _bounds(query, candidates)
     shorter = np.minimum(la, lb)
     long_enough = shorter >= params.min_exact_words
     close = (seq >= params.min_close_similarity - _SLACK) & long_enough
@@ -121,4 +147,4 @@ def may_match(
     keep = (seq >= params.min_bag_similarity - _SLACK) & (close | loose | enough_content)
     # A capped word count hides the true length: such a sentence is never ruled out.
     keep |= lb >= SKETCH_MAX_WORDS
-    return np.asarray(keep, dtype=np.bool_)
+    return np.asarray(keep, dtype=np.bool_), seq

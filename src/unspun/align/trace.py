@@ -7,7 +7,11 @@ Stages, each small and testable:
 2. *verify*: candidates that cannot pass scoring are ruled out from their stored
    sketches (:mod:`unspun.align.sketch`: no text read, results unchanged); each one left
    is aligned word by word and scored (sequence similarity, and content-word overlap
-   for reordered clauses);
+   for reordered clauses); a sentence none of whose first candidates passes gets a
+   deeper look down its ranking (``deep_candidates``), and then a look further still
+   (``sketch_depth``) that reads only sketches and verifies the few likeliest by them:
+   in a big index a heavily spun sentence may share a single sampled key with its
+   source, which then ties with thousands of chance matches;
 3. *rescue*: sentences with no verified match are compared with every sentence of the
    articles that supplied the other matches (a heavily spun sentence may share no key,
    but its neighbours give its source away);
@@ -31,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from unspun.align.diff import content_words, diff_words, edits_of, sequence_similarity
-from unspun.align.sketch import Candidates, QuerySketch, may_match, query_sketch
+from unspun.align.sketch import Candidates, QuerySketch, assess, may_match, query_sketch
 from unspun.config import TraceParams
 from unspun.index.fingerprint import query_keys
 from unspun.index.store import IndexReader, StoredArticle
@@ -229,15 +233,15 @@ def _strongest(ranked: list[tuple[int, float]], limit: int) -> list[tuple[int, f
 
 def _rank(
     keys: Sequence[int], hits: dict[int, npt.NDArray[np.uint64]], limit: int
-) -> list[tuple[int, float]]:
-    """Candidate sentence ids with their weights, best first.
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Candidate sentence ids and their weights, best first (at most ``limit``).
 
     Each shared key is a vote weighted by how rare the key is (``1 / (1 + log2 df)``),
     so a rare name or number counts for more than a common phrase.
     """
     runs = [hits[k] for k in keys if k in hits]
     if not runs:
-        return []
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
     sids = np.concatenate(runs)
     weights = np.repeat(
         np.array([1.0 / (1.0 + math.log2(len(r))) for r in runs]), [len(r) for r in runs]
@@ -246,7 +250,15 @@ def _rank(
     totals = np.bincount(inverse, weights=weights)
     # Highest weight first; ties go to the lower sentence id, so results are stable.
     order = np.lexsort((unique, -totals))[:limit]
-    return [(int(unique[i]), float(totals[i])) for i in order]
+    return unique[order].astype(np.int64), np.asarray(totals[order], dtype=np.float64)
+
+
+def _head(
+    ranking: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]], limit: int
+) -> list[tuple[int, float]]:
+    """The first ``limit`` of a ranking as (sentence id, weight) pairs."""
+    sids, weights = ranking
+    return list(zip(sids[:limit].tolist(), weights[:limit].tolist(), strict=True))
 
 
 def _drop_outliers(scored: list[list[_Scored]], params: TraceParams) -> None:
@@ -304,7 +316,9 @@ class Tracer:
         cache = _ArticleCache(self.reader)
         # First the strongest candidates of every sentence; then, for sentences that
         # found nothing (heavily spun, or original), a deeper look down their ranking.
-        ranked = [_rank(keys.tolist(), hits, params.deep_candidates) for keys in keys_of]
+        depth = max(params.deep_candidates, params.sketch_depth if params.sketch_verify else 0)
+        long_ranked = [_rank(keys.tolist(), hits, depth) for keys in keys_of]
+        ranked = [_head(r, params.deep_candidates) for r in long_ranked]
         first = [_strongest(r, params.candidates) for r in ranked]
         scored = self._verify(all_q, [[sid for sid, _ in f] for f in first], cache)
         deeper = [
@@ -315,6 +329,16 @@ class Tracer:
         ]
         for found, more in zip(scored, self._verify(all_q, deeper, cache), strict=True):
             found.extend(more)
+        further = [
+            r[0][params.deep_candidates :]
+            if not found and len(q.norms) >= max(params.min_exact_words, params.sketch_min_words)
+            else np.empty(0, dtype=np.int64)
+            for q, r, found in zip(all_q, long_ranked, scored, strict=True)
+        ]
+        if any(len(f) for f in further):
+            likeliest = self._likeliest(all_q, further)
+            for found, more in zip(scored, self._verify(all_q, likeliest, cache), strict=True):
+                found.extend(more)
 
         rescued_from = self._rescue(queries, scored, cache)
         if self.embedder is not None:
@@ -344,6 +368,24 @@ class Tracer:
             mask = may_match(q.sketch, sketches.take(at), self.params)
             kept.append([sid for sid, ok in zip(cands, mask.tolist(), strict=True) if ok])
         return kept
+
+    def _likeliest(
+        self, queries: Sequence[_Query], candidates: Sequence[npt.NDArray[np.int64]]
+    ) -> list[list[int]]:
+        """Of each query's candidates, the ``sketch_verify`` that its sketch may match
+        and finds the most alike (:func:`~unspun.align.sketch.assess`), likeliest
+        first; ties keep the ranking order."""
+        picked: list[list[int]] = []
+        for q, cands in zip(queries, candidates, strict=True):
+            if not len(cands):
+                picked.append([])
+                continue
+            rows = Candidates.unpack(self.reader.sketches(cands))
+            possible, alike = assess(q.sketch, rows, self.params)
+            ok = np.flatnonzero(possible)
+            best = ok[np.argsort(-alike[ok], kind="stable")[: self.params.sketch_verify]]
+            picked.append(cands[best].tolist())
+        return picked
 
     def _verify(
         self, queries: Sequence[_Query], candidates: Sequence[Sequence[int]], cache: _ArticleCache

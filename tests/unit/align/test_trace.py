@@ -208,3 +208,48 @@ def test_a_lone_weak_match_in_a_verbatim_copy_is_left_original(tmp_path: Path) -
         "original",
         "copied",
     ]
+
+
+# Long sentences that repeat the spun sentence's phrases among many other words: each
+# shares more keys with it than its true source does (so they rank first), and none is
+# alike enough to pass scoring.
+PHRASE_SOUP = [
+    "Reporters {n} noted that crews in Alder walked away on Friday, that talks over "
+    "fresh rosters collapsed, and that about 3000 travellers waited at the piers while "
+    "managers, pilots, clerks and cooks of fleet {n} argued about pensions, parking, "
+    "uniforms and the canteen."
+]
+
+
+def test_a_source_ranked_below_the_deeper_look_is_found_by_its_sketch(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from unspun.config import TraceParams
+
+    params = IndexParams()
+    soup = [
+        {"id": f"soup-{n}", "title": f"Fleet {n} notes", "text": PHRASE_SOUP[0].format(n=n)}
+        for n in range(8)
+    ]
+    with IndexWriter(tmp_path / "db", params) as writer:
+        for obj in [*FICTION, *soup]:
+            writer.add(prepare(_article(obj), params))
+    spun = (
+        "Boat crews in Harbour Alder walked away on Friday once talks over fresh rosters "
+        "collapsed down, leaving about 3000 travellers."
+    )
+    shallow = replace(TraceParams(), candidates=2, deep_candidates=4)
+    with IndexReader(tmp_path / "db") as reader:
+        without = Tracer(reader, replace(shallow, sketch_verify=0)).trace(
+            Article(id="q", title="", text=spun)
+        )
+        found = Tracer(reader, shallow).trace(Article(id="q", title="", text=spun))
+        short = Tracer(reader, replace(shallow, sketch_min_words=30)).trace(
+            Article(id="q", title="", text=spun)
+        )
+    # The premise: the soup outranks the source, and the deeper look stops short of it.
+    assert without.sentences[0].verdict == "original"
+    assert found.sentences[0].verdict == "edited"
+    assert found.sentences[0].sources[0].article_id == "tw-1"
+    # Sentences shorter than sketch_min_words skip the sketch look.
+    assert short.sentences[0].verdict == "original"
