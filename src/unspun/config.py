@@ -94,7 +94,7 @@ class TraceParams:
             a heavily spun sentence may share only one sampled key with its source,
             which then ties with thousands of chance matches in a big index.
         sketch_verify: How many of those, the likeliest by their sketches
-            (:func:`unspun.align.sketch.likeness`), are verified. 0 turns this look off.
+            (:func:`unspun.align.sketch.assess`), are verified. 0 turns this look off.
         sketch_min_words: Sentences shorter than this skip that look: the likeliest
             candidates of a short sentence are mostly templates that share its few
             words by chance ("Shr one ct vs nil").
@@ -152,3 +152,7 @@ class TraceParams:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
+        for name in ("candidates", "deep_candidates", "sketch_depth", "sketch_verify"):
+            count = getattr(self, name)
+            if count < 0:
+                raise ValueError(f"{name} must be 0 or more, got {count}")
