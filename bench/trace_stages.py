@@ -6,6 +6,9 @@ to warm the page cache, then again under the timers. Stages nest: ``rescue`` hol
 some of ``words`` and ``score``.
 
     .venv/bin/python -m bench.trace_stages --db INDEX [--queries 100] [--level heavy]
+        [--sketch-verify N]
+
+``--sketch-verify 0`` turns the tracer's sketch look off (its cost: run with and without).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     from bench.generate import build_benchmark
     from bench.spin import Thesaurus
     from unspun.align import trace
+    from unspun.config import TraceParams
     from unspun.index import store
     from unspun.records import Article
 
@@ -45,6 +49,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--level", default="heavy")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--sketch-verify",
+        type=int,
+        default=TraceParams().sketch_verify,
+        help="candidates the sketch look verifies (0: no sketch look)",
+    )
     args = parser.parse_args(argv)
 
     bench = build_benchmark(
@@ -66,11 +76,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
         (trace, "_score", "scoring"),
         (trace._ArticleCache, "words", "stored sentence words"),
         (trace.Tracer, "_rescue", "rescue"),
+        (trace.Tracer, "_likeliest", "sketch look (choosing)"),
     ):
         _timed(owner, name, label, spent)
     latencies: list[float] = []
     with store.IndexReader(args.db) as reader:
-        tracer = trace.Tracer(reader)
+        tracer = trace.Tracer(reader, TraceParams(sketch_verify=args.sketch_verify))
         for art in articles:
             tracer.trace(art)
         spent.clear()
