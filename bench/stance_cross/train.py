@@ -219,11 +219,12 @@ def _train_top(
     seed: int,
     epochs: int,
     lr: float = LR_LAYERS,
+    disagree_repeat: int = DISAGREE_REPEAT,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Train, returning the best epoch's weights and the per-epoch log."""
     rng = np.random.default_rng(seed)
     by_class = [np.flatnonzero(gold == c) for c in range(3)]
-    per_epoch = len(by_class[0]) + DISAGREE_REPEAT * len(by_class[1])
+    per_epoch = len(by_class[0]) + disagree_repeat * len(by_class[1])
     per_epoch += min(DISCUSS_PER_EPOCH, len(by_class[2]))
     steps = epochs * (per_epoch // BATCH)
     trained = [*top.layers.parameters(), *top.head.parameters()]
@@ -245,7 +246,7 @@ def _train_top(
         chosen = np.concatenate(
             [
                 by_class[0],
-                np.repeat(by_class[1], DISAGREE_REPEAT),
+                np.repeat(by_class[1], disagree_repeat),
                 rng.choice(by_class[2], min(DISCUSS_PER_EPOCH, len(by_class[2])), replace=False),
             ]
         )
@@ -358,6 +359,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--lr", type=float, default=LR_LAYERS, help="learning rate of the layers")
     parser.add_argument(
+        "--disagree-repeat",
+        type=int,
+        default=DISAGREE_REPEAT,
+        help="times each disagree pair is seen per epoch",
+    )
+    parser.add_argument(
         "--force", action="store_true", help="write the file even when it does not help"
     )
     parser.add_argument("--out", type=Path, required=True)
@@ -415,6 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.seed,
         args.epochs,
         args.lr,
+        args.disagree_repeat,
     )
     train_seconds = time.perf_counter() - t0
     del fit_states, fit_masks
@@ -436,6 +444,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "holdout_pairs": len(hold_idx),
         "holdout_related": len(hold_rel),
         "fit_related": len(fit_rel),
+        "settings": {
+            "epochs": args.epochs,
+            "layers": args.layers,
+            "lr": args.lr,
+            "disagree_repeat": args.disagree_repeat,
+            "seed": args.seed,
+        },
         "epochs": log,
         "best_epoch": best["epoch"],
         "train_seconds": round(train_seconds, 1),
