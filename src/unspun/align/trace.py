@@ -336,8 +336,9 @@ class Tracer:
             for q, r, found in zip(all_q, long_ranked, scored, strict=True)
         ]
         if any(len(f) for f in further):
+            # Chosen among the candidates their sketches allow: scored directly.
             likeliest = self._likeliest(all_q, further)
-            for found, more in zip(scored, self._verify(all_q, likeliest, cache), strict=True):
+            for found, more in zip(scored, self._score_all(all_q, likeliest, cache), strict=True):
                 found.extend(more)
 
         rescued_from = self._rescue(queries, scored, cache)
@@ -390,8 +391,15 @@ class Tracer:
     def _verify(
         self, queries: Sequence[_Query], candidates: Sequence[Sequence[int]], cache: _ArticleCache
     ) -> list[list[_Scored]]:
-        """Score each query's candidate sentence ids; keep those that pass."""
-        candidates = self._plausible(queries, candidates)
+        """Score each query's candidate sentence ids that their sketches do not rule
+        out; keep those that pass."""
+        return self._score_all(queries, self._plausible(queries, candidates), cache)
+
+    def _score_all(
+        self, queries: Sequence[_Query], candidates: Sequence[Sequence[int]], cache: _ArticleCache
+    ) -> list[list[_Scored]]:
+        """Score each query's candidate sentence ids (read from the index); keep those
+        that pass."""
         where = self.reader.articles_for_sids([sid for c in candidates for sid in c])
         cache.where.update(where)
         cache.load([rowid for rowid, _ in where.values()])
