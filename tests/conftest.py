@@ -107,17 +107,22 @@ def write_tiny_cross(
     bias_shape: tuple[int, ...] = (384,),
     head_shape: tuple[int, ...] = (3, 384),
     combine: object = None,
+    max_length: int = 64,
+    top_sentences: int | None = None,
 ) -> Path:
     """A small cross-encoder file (a random head, one zeroed weight) on the real MiniLM
-    base: the shipped file's layout, a few KB instead of 20 MB."""
+    base: the shipped file's layout, a few KB instead of 20 MB. Without ``top_sentences``
+    the header leaves the excerpt's size to the code's default, as the first files did."""
     from unspun.stance.cross import write_npz
 
     rng = np.random.default_rng(0)
-    header = {
+    header: dict[str, object] = {
         "format": 1,
-        "max_length": 64,
+        "max_length": max_length,
         "combine": {"alpha": 0.5, "weights": [1, 2, 1]} if combine is None else combine,
     }
+    if top_sentences is not None:
+        header["top_sentences"] = top_sentences
     arrays = {
         TINY_LAYER_BIAS: np.zeros(bias_shape),
         "head.weight": rng.normal(0.0, 0.5, head_shape),

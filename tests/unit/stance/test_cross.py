@@ -202,6 +202,26 @@ def test_a_file_that_does_not_fit_is_refused(
 
 
 @needs_extra
+def test_the_file_sets_the_excerpt_and_its_length(tmp_path: Path) -> None:
+    # Six sentences; the headline's words are in the second and the fifth.
+    body = (
+        "Keepers opened the gates at nine. A giant tortoise escaped from Millbrook zoo. "
+        "Visitors bought ice cream. Rain was expected later. The tortoise reached the "
+        "Millbrook bakery. Nobody else was hurt."
+    )
+    seen = {}
+    for name, top, length in (("one", 1, 512), ("two", 2, 512), ("short", 2, 24)):
+        path = write_tiny_cross(tmp_path / f"{name}.npz", max_length=length, top_sentences=top)
+        model = CrossEncoderStance.load(path, threads=1)
+        ids = model.tokenize([(HEADLINE, body)])["input_ids"][0]
+        seen[name] = model._tokenizer.decode(ids, skip_special_tokens=True)
+        assert len(ids) <= length
+    assert "reached" not in seen["one"] and "escaped" in seen["one"]
+    assert "reached" in seen["two"] and "ice cream" not in seen["two"]
+    assert "reached" not in seen["short"]  # cut at 24 word pieces
+
+
+@needs_extra
 def test_probabilities_shape_sum_and_progress(tiny_cross_model: CrossEncoderStance) -> None:
     calls: list[tuple[int, int]] = []
     probs = tiny_cross_model.probabilities(PAIRS, progress=lambda *c: calls.append(c))
