@@ -107,8 +107,8 @@ def write_tiny_cross(
     bias_shape: tuple[int, ...] = (384,),
     head_shape: tuple[int, ...] = (3, 384),
     combine: object = None,
-    max_length: int = 64,
-    top_sentences: int | None = None,
+    max_length: object = 64,
+    top_sentences: object = None,
 ) -> Path:
     """A small cross-encoder file (a random head, one zeroed weight) on the real MiniLM
     base: the shipped file's layout, a few KB instead of 20 MB. Without ``top_sentences``

@@ -227,6 +227,25 @@ def _combination(path: Path, header: dict[str, Any]) -> tuple[float, tuple[float
     return float(alpha), (float(weights[0]), float(weights[1]), float(weights[2]))
 
 
+def _check_input_shape(path: Path, header: dict[str, Any]) -> None:
+    """Refuse a header whose input length or excerpt size the base model cannot take.
+
+    Raises:
+        InputError: ``max_length`` is not a whole number in [8, 512] or ``top_sentences``
+            not one in [0, MAX_SENTENCES].
+    """
+    for key, low, high, default in (
+        ("max_length", 8, 512, MAX_LENGTH),
+        ("top_sentences", 0, MAX_SENTENCES, TOP_SENTENCES),
+    ):
+        value = header.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise InputError(
+                f"{path}: {key!r} in the header must be a whole number from {low} to {high},"
+                f" got {value!r}"
+            )
+
+
 def _head(
     path: Path, arrays: dict[str, npt.NDArray[np.float32]], hidden: int
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
@@ -286,6 +305,7 @@ class CrossEncoderStance:
             )
         header, arrays = read_npz(path)
         alpha, weights = _combination(path, header)
+        _check_input_shape(path, header)
         tokenizer, encoder = load_base(threads)
         head_weight, head_bias = _head(path, arrays, int(encoder.config.hidden_size))
         state = encoder.state_dict()

@@ -180,6 +180,9 @@ def test_loaded_file_overwrites_the_base_weight(tiny_cross_model: CrossEncoderSt
         ({"combine": {"alpha": 0.5, "weights": [1, 0, 1]}}, "three positive weights"),
         ({"combine": {"alpha": "half", "weights": [1, 1, 1]}}, "alpha 'half'"),
         ({"combine": [0.5]}, "'combine' in the header must be an object"),
+        ({"max_length": 1024}, "'max_length' in the header must be a whole number from 8 to 512"),
+        ({"top_sentences": -1}, "'top_sentences' in the header must be a whole number"),
+        ({"top_sentences": "six"}, "got 'six'"),
     ],
     ids=[
         "layer-shape",
@@ -190,6 +193,9 @@ def test_loaded_file_overwrites_the_base_weight(tiny_cross_model: CrossEncoderSt
         "zero-weight",
         "alpha-text",
         "combine-list",
+        "long-input",
+        "negative-excerpt",
+        "excerpt-text",
     ],
 )
 def test_a_file_that_does_not_fit_is_refused(
