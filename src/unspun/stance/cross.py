@@ -227,13 +227,15 @@ def _combination(path: Path, header: dict[str, Any]) -> tuple[float, tuple[float
     return float(alpha), (float(weights[0]), float(weights[1]), float(weights[2]))
 
 
-def _check_input_shape(path: Path, header: dict[str, Any]) -> None:
-    """Refuse a header whose input length or excerpt size the base model cannot take.
+def _input_shape(path: Path, header: dict[str, Any]) -> tuple[int, int]:
+    """The input length (word pieces) and excerpt size (sentences beside the lead) stored
+    in ``header``; a file without them was trained with the defaults.
 
     Raises:
         InputError: ``max_length`` is not a whole number in [8, 512] or ``top_sentences``
             not one in [0, MAX_SENTENCES].
     """
+    shape = []
     for key, low, high, default in (
         ("max_length", 8, 512, MAX_LENGTH),
         ("top_sentences", 0, MAX_SENTENCES, TOP_SENTENCES),
@@ -244,6 +246,8 @@ def _check_input_shape(path: Path, header: dict[str, Any]) -> None:
                 f"{path}: {key!r} in the header must be a whole number from {low} to {high},"
                 f" got {value!r}"
             )
+        shape.append(value)
+    return shape[0], shape[1]
 
 
 def _head(
@@ -270,11 +274,16 @@ class CrossEncoderStance:
         header: The JSON header of the file (layers trained, lengths, rule, figures).
         alpha: Weight of the cross-encoder in :meth:`combine` (the trees get 1 - alpha).
         weights: Decision multipliers of agree, disagree and discuss for the combination.
+        max_length: Word pieces of headline and excerpt together, as trained.
+        top_sentences: Body sentences closest to the headline put in the excerpt beside
+            the lead, as trained.
     """
 
     header: dict[str, Any]
     alpha: float
     weights: tuple[float, float, float]
+    max_length: int
+    top_sentences: int
     _tokenizer: Any
     _encoder: Any
     _head_weight: npt.NDArray[np.float32]
@@ -305,7 +314,7 @@ class CrossEncoderStance:
             )
         header, arrays = read_npz(path)
         alpha, weights = _combination(path, header)
-        _check_input_shape(path, header)
+        max_length, top_sentences = _input_shape(path, header)
         tokenizer, encoder = load_base(threads)
         head_weight, head_bias = _head(path, arrays, int(encoder.config.hidden_size))
         state = encoder.state_dict()
@@ -325,6 +334,8 @@ class CrossEncoderStance:
             header=header,
             alpha=alpha,
             weights=weights,
+            max_length=max_length,
+            top_sentences=top_sentences,
             _tokenizer=tokenizer,
             _encoder=encoder,
             _head_weight=head_weight,
@@ -334,11 +345,10 @@ class CrossEncoderStance:
     def tokenize(self, pairs: Sequence[tuple[str, str]]) -> Any:
         """Word pieces of ``(headline, excerpt of body)`` pairs, as torch tensors (excerpt
         and length as the file was trained with)."""
-        top = int(self.header.get("top_sentences", TOP_SENTENCES))
         return encode_pairs(
             self._tokenizer,
-            [(h, excerpt(h, b, top=top)) for h, b in pairs],
-            int(self.header.get("max_length", MAX_LENGTH)),
+            [(h, excerpt(h, b, top=self.top_sentences)) for h, b in pairs],
+            self.max_length,
         )
 
     def probabilities(
