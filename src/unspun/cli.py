@@ -46,8 +46,28 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+def one_line(message: str) -> str:
+    """``message`` safe to print as one line: line breaks, other control characters and
+    bidirectional overrides (from file names, records or reasons) are written as escapes.
+
+    >>> print(one_line("a.jsonl\\nunspun: added 999\\x1b[2J"))
+    a.jsonl\\nunspun: added 999\\x1b[2J
+    """
+    return "".join(c if c.isprintable() or c == " " else _escaped(c) for c in message)
+
+
+def _escaped(char: str) -> str:
+    escaped = repr(char)[1:-1]
+    return escaped if escaped != char else f"\\u{ord(char):04x}"
+
+
+def _say(message: str, *, stderr: bool = True) -> None:
+    """Print ``message`` as exactly one line (see :func:`one_line`)."""
+    print(one_line(message), file=sys.stderr if stderr else sys.stdout)
+
+
 def _err(message: str) -> None:
-    print(f"unspun: error: {message}", file=sys.stderr)
+    _say(f"unspun: error: {message}")
 
 
 def _require(paths: Sequence[Path]) -> None:
@@ -71,7 +91,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         nonlocal shown
         while shown < len(counts.rejects) and shown < MAX_REJECTS_SHOWN:
             rej = counts.rejects[shown]
-            print(f"unspun: skipped {rej.origin}: {rej.reason}", file=sys.stderr)
+            _say(f"unspun: skipped {rej.origin}: {rej.reason}")
             shown += 1
 
     run = functools.partial(
@@ -82,9 +102,9 @@ def cmd_index(args: argparse.Namespace) -> int:
 
         columns = (
             SpinnerColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             TimeElapsedColumn(),
-            TextColumn("{task.fields[origin]}", style="dim"),
+            TextColumn("{task.fields[origin]}", style="dim", markup=False),
         )
         started = time.monotonic()
         with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
@@ -97,7 +117,7 @@ def cmd_index(args: argparse.Namespace) -> int:
                     task,
                     description=f"{counts.added:,} added, {counts.duplicates:,} dup, "
                     f"{counts.rejected:,} rejected ({rate:,.0f}/s)",
-                    origin=Path(origin.rsplit(":", 1)[0]).name[-30:],
+                    origin=one_line(Path(origin.rsplit(":", 1)[0]).name[-30:]),
                 )
 
             counts = run(progress=progress)
@@ -112,7 +132,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     line = f"added {counts.added}, duplicates {counts.duplicates}, rejected {counts.rejected}"
     if counts.rejected:
         line += f" (reasons in {db / REJECTS_NAME})"
-    print(line)
+    _say(line, stderr=False)
     if counts.added == 0 and counts.duplicates == 0:
         if counts.rejected:
             _err(f"nothing indexed: all {counts.rejected} records were rejected")

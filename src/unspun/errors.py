@@ -7,7 +7,8 @@ message that names the file or value at fault and, where there is one, the fix::
     ├── InputError                a file or record the user gave cannot be used
     ├── StoreError                the index on disk cannot be opened or written
     │   ├── ParamsMismatchError   opened with parameters that differ from the stamp
-    │   └── IndexLockedError      another writer holds the index
+    │   ├── IndexLockedError      another writer holds the index
+    │   └── DiskFullError         the disk filled up while writing (nothing committed is lost)
     ├── MissingExtraError         an optional dependency is not installed
     └── MissingModelError         a model file that ships with unspun is not installed
 
@@ -36,6 +37,10 @@ class ParamsMismatchError(StoreError):
 
 class IndexLockedError(StoreError):
     """Another process is writing to the index."""
+
+
+class DiskFullError(StoreError):
+    """The disk (or a quota) filled up while writing; what was committed before is kept."""
 
 
 class MissingExtraError(UnspunError):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unspun.config import IndexParams, TraceParams
+from unspun.index.disk import disk_errors
 from unspun.index.fingerprint import fingerprints_many
 from unspun.index.store import IndexReader, IndexWriter, PreparedArticle, stamped_params
 from unspun.ingest import read_paths
@@ -67,6 +68,23 @@ def _one_field(value: str) -> str:
 
 def _prepare_batch(batch: list[Article], params: IndexParams) -> list[PreparedArticle]:
     return prepare_many(batch, params)
+
+
+def _watch_parent(parent: int, every: float = 0.2) -> None:
+    """Worker initializer: exit as soon as the indexer that started this worker is gone.
+
+    A worker whose indexer was killed (SIGKILL gives it no chance to stop its pool) would
+    otherwise wait forever, blocked on a pipe nobody reads.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="unspun-parent-watch", daemon=True).start()
 
 
 @dataclass(slots=True)
@@ -146,7 +164,10 @@ def index_paths(
         def on_reject(rej: Rejected) -> None:
             if len(counts.rejects) < REJECTS_KEPT:
                 counts.rejects.append(rej)
-            with open(rejects_file, "a", encoding="utf-8") as fh:
+            with (
+                disk_errors(db, f"writing {REJECTS_NAME}"),
+                open(rejects_file, "a", encoding="utf-8") as fh,
+            ):
                 fh.write(f"{_one_field(rej.origin)}\t{_one_field(rej.reason)}\n")
 
         batches = _batches(items, writer, counts, batch_size, on_reject)
@@ -167,9 +188,17 @@ def index_paths(
                 store(_prepare_batch(batch, params))
         else:
             # Imported here: `unspun trace` never starts workers (saves ~30 ms of start-up).
+            import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            # Spawned, not forked: a forked worker would inherit the write lock's file
+            # and hold the index locked after the indexer itself was killed.
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
+            ) as pool:
                 # Keep a bounded number of batches in flight so memory stays flat.
                 in_flight: list[object] = []
                 for batch in batches:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import random
 import signal
 import subprocess
 import sys
@@ -12,29 +10,16 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from bench.faults import child_env, kill, one_clear_line, synthetic_corpus, wait_gone
 from unspun.index.fingerprint import index_keys
 from unspun.index.store import IndexReader, iter_all_articles
 from unspun.text import split_sentences, words
 
-VOCAB = (
-    "harbour ferry council budget river bridge mayor union crew night vote plan "
-    "storm farm market price school road clinic rail port court police fire "
-    "festival lantern orchard frost dock tide engine ledger quarry mill"
-).split()
-
 
 def _synthetic_corpus(path: Path, n: int) -> None:
-    """Made-up articles: random words from a small list, so no real text is needed."""
-    rng = random.Random(11)
-    with open(path, "w", encoding="utf-8") as fh:
-        for i in range(n):
-            sentences = [
-                " ".join(rng.choice(VOCAB) for _ in range(rng.randint(8, 16))).capitalize() + "."
-                for _ in range(rng.randint(4, 10))
-            ]
-            rec = {"id": f"syn-{i}", "title": f"Report {i}", "text": " ".join(sentences)}
-            fh.write(json.dumps(rec) + "\n")
+    synthetic_corpus(path, n)
 
 
 def _index_cmd(corpus: Path, db: Path) -> list[str]:
@@ -70,20 +55,22 @@ def _check_consistent(db: Path) -> int:
         return count
 
 
-def test_kill_mid_run_then_rerun(tmp_path: Path) -> None:
+@pytest.mark.parametrize("group", [True, False], ids=["whole-group", "main-process-only"])
+def test_kill_mid_run_then_rerun(tmp_path: Path, group: bool) -> None:
+    """SIGKILL the indexer (with its workers, or alone: they must not keep the index
+    locked) after its first commit; the index opens, and a rerun at once completes it."""
     corpus = tmp_path / "corpus.jsonl"
     total = 12_000
     _synthetic_corpus(corpus, total)
     db = tmp_path / "db"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    env = child_env()
     proc = subprocess.Popen(_index_cmd(corpus, db), env=env, start_new_session=True)
     # Wait for the first committed segment, then kill without warning.
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list(db.glob("seg-*.npy")):
         time.sleep(0.02)
     time.sleep(0.3)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill(proc, group=group)
     assert proc.returncode == -signal.SIGKILL, "the indexer finished before it could be killed"
     partial = _check_consistent(db)
     assert 0 < partial < total
@@ -91,6 +78,27 @@ def test_kill_mid_run_then_rerun(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"added {total - partial}, duplicates {partial}, rejected 0"
     assert _check_consistent(db) == total
+    assert wait_gone(proc.pid, timeout=10) == [], "workers outlived their killed indexer"
+
+
+def test_racing_writers_on_a_new_index_get_the_lock_message(tmp_path: Path) -> None:
+    """Writers started together on a folder that does not exist yet: one indexes, the
+    others are told another 'unspun index' is at work (never a half-made database)."""
+    corpus = tmp_path / "corpus.jsonl"
+    _synthetic_corpus(corpus, 2_000)
+    db = tmp_path / "db"
+    procs = [
+        subprocess.Popen(
+            _index_cmd(corpus, db), env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(8)
+    ]
+    results = [(p.wait(timeout=300), *(x.decode() for x in p.communicate())) for p in procs]
+    refused = [err for code, _, err in results if code == 2]
+    assert all("another 'unspun index'" in err and one_clear_line(err) is None for err in refused)
+    assert all(code in (0, 2) for code, _, _ in results), results
+    assert sum(int(out.split()[1].rstrip(",")) for code, out, _ in results if code == 0) == 2_000
+    assert _check_consistent(db) == 2_000
 
 
 def test_readers_work_while_a_writer_adds(tmp_path: Path) -> None:
@@ -102,7 +110,7 @@ def test_readers_work_while_a_writer_adds(tmp_path: Path) -> None:
     _synthetic_corpus(corpus, total)
     first = json.loads(corpus.read_text(encoding="utf-8").splitlines()[0])
     db = tmp_path / "db"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    env = child_env()
     proc = subprocess.Popen(_index_cmd(corpus, db), env=env)
     counts: list[int] = []
     deadline = time.monotonic() + 300

@@ -57,6 +57,13 @@ import zstandard
 
 from unspun.config import IndexParams
 from unspun.errors import IndexLockedError, ParamsMismatchError, StoreError
+from unspun.index.disk import (
+    connect_reader,
+    connect_writer,
+    create_database,
+    disk_errors,
+    write_array_file,
+)
 from unspun.index.fingerprint import SKETCH_BYTES, SKETCH_MAX_WORDS, distinct
 from unspun.records import Article
 
@@ -245,17 +252,17 @@ def _decode_sid0s(blob: bytes) -> I64:
     return values.astype(np.int64)
 
 
-def _connect(db_file: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(db_file, isolation_level=None, check_same_thread=False, timeout=30)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    return conn
-
-
 def _check_folder(path: Path) -> None:
+    """Refuse a path that is not an index folder (nor an empty one, nor one whose
+    creation was interrupted before ``meta.sqlite`` was in place: it holds the lock)."""
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path}: is a file, not an unspun index folder; choose another --db")
-    if path.is_dir() and any(path.iterdir()) and not (path / META_NAME).exists():
+    if (
+        path.is_dir()
+        and not (path / META_NAME).exists()
+        and not (path / LOCK_NAME).exists()
+        and any(path.iterdir())
+    ):
         raise StoreError(
             f"{path}: folder exists but is not an unspun index (no {META_NAME}); "
             "choose another --db"
@@ -276,11 +283,19 @@ class IndexReader:
                 f"{path}: no index here yet; build one with 'unspun index FILES --db {path}'"
             )
         self.path = path
-        self._conn = _connect(path / META_NAME)
+        opened = connect_reader(path, path / META_NAME)
+        self._conn = opened.conn
+        self.read_only = opened.read_only or not os.access(path, os.W_OK)
+        """True when the index lies on storage this process cannot write to (a read-only
+        mount, an archive): it can be read and traced against, never added to."""
         try:
             self.params = _read_stamp(self._conn, path)
         except sqlite3.DatabaseError as exc:
+            self._conn.close()
             raise StoreError(f"{path}: index database cannot be read ({exc})") from exc
+        except StoreError:
+            self._conn.close()
+            raise
         self._segments: dict[str, U64] = {}
         self._blocks: dict[str, _Block] = {}
         self._block_starts: I64 = np.empty(0, dtype=np.int64)
@@ -518,8 +533,23 @@ def _decompressor(conn: sqlite3.Connection, dict_id: int) -> zstandard.ZstdDecom
     return zstandard.ZstdDecompressor(dict_data=zstandard.ZstdCompressionDict(row[0]))
 
 
+def _stamp_rows(conn: sqlite3.Connection) -> dict[str, str]:
+    """The ``meta`` table's rows; empty when it holds none or does not exist."""
+    try:
+        return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return {}
+        raise
+
+
 def _read_stamp(conn: sqlite3.Connection, path: Path) -> IndexParams:
-    rows = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    rows = _stamp_rows(conn)
+    if not rows:
+        raise StoreError(
+            f"{path}: the index was never completely created (an interrupted "
+            f"'unspun index'?); run 'unspun index FILES --db {path}' to build it"
+        )
     if rows.get("layout") != LAYOUT_VERSION or "params" not in rows:
         raise StoreError(
             f"{path}: index layout {rows.get('layout')!r} is not the one this unspun "
@@ -532,8 +562,16 @@ def stamped_params(path: Path) -> IndexParams | None:
     """The parameters stamped in the index at ``path``, or None when there is none yet."""
     if not (path / META_NAME).exists():
         return None
-    with IndexReader(path) as reader:
-        return reader.params
+    _check_folder(path)
+    opened = connect_reader(path, path / META_NAME)
+    try:
+        if not _stamp_rows(opened.conn):
+            return None  # creation was interrupted: the next writer stamps it
+        return _read_stamp(opened.conn, path)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: index database cannot be read ({exc})") from exc
+    finally:
+        opened.conn.close()
 
 
 class IndexWriter:
@@ -555,15 +593,17 @@ class IndexWriter:
         max_merge_postings: int = 64_000_000,
     ) -> None:
         _check_folder(path)
-        try:
-            path.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot create index folder ({exc.strerror})") from exc
         self.path = path
         self.params = params
         self.max_segments = max_segments
         self.max_merge_postings = max_merge_postings
-        self._lock: IO[bytes] = open(path / LOCK_NAME, "ab")  # noqa: SIM115 - held until close
+        self._pending: list[PreparedArticle] = []
+        self._pending_ids: set[str] = set()
+        with disk_errors(path, "opening the index to add articles"):
+            path.mkdir(parents=True, exist_ok=True)
+            # Opened close-on-exec (Python's default) and never shared with workers, so
+            # the lock dies with this process, however it dies.
+            self._lock: IO[bytes] = open(path / LOCK_NAME, "ab")  # noqa: SIM115 - held until close
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -572,25 +612,62 @@ class IndexWriter:
                 f"{path}: another 'unspun index' is adding to this index; "
                 "wait for it to finish (readers are not affected)"
             ) from exc
-        self._conn = _connect(path / META_NAME)
-        self._conn.executescript(_SCHEMA)
-        self._stamp()
-        self._remove_orphans()
-        row = self._conn.execute(
-            "SELECT COALESCE(MAX(sid0 + n_sent), 0), COALESCE(MAX(rowid), 0) + 1 FROM articles"
-        ).fetchone()
+        try:
+            with disk_errors(path, "opening the index to add articles"):
+                self._conn = self._open()
+                try:
+                    self._stamp()
+                    self._remove_orphans()
+                    row = self._conn.execute(
+                        "SELECT COALESCE(MAX(sid0 + n_sent), 0), COALESCE(MAX(rowid), 0) + 1 "
+                        "FROM articles"
+                    ).fetchone()
+                    self._compressor = self._load_compressor()
+                except BaseException:
+                    self._conn.close()
+                    raise
+        except BaseException:
+            self._unlock()
+            raise
         self._next_sid: int = row[0]
         self._next_rowid: int = row[1]
-        self._compressor = self._load_compressor()
-        self._pending: list[PreparedArticle] = []
-        self._pending_ids: set[str] = set()
+
+    def _open(self) -> sqlite3.Connection:
+        """The writer's connection; a new index's database is created whole first."""
+        db_file = self.path / META_NAME
+        if not db_file.exists():
+
+            def build(conn: sqlite3.Connection) -> None:
+                conn.executescript(_SCHEMA)
+                conn.execute("BEGIN")
+                self._insert_stamp(conn)
+                conn.execute("COMMIT")
+
+            create_database(db_file, build)
+        conn = connect_writer(db_file)
+        # An index whose creation an older unspun left half done has tables missing.
+        conn.executescript(_SCHEMA)
+        return conn
+
+    def _insert_stamp(self, conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO meta VALUES ('layout', ?)", (LAYOUT_VERSION,))
+        conn.execute("INSERT INTO meta VALUES ('params', ?)", (self.params.to_json(),))
+
+    def _unlock(self) -> None:
+        fcntl.flock(self._lock, fcntl.LOCK_UN)
+        self._lock.close()
 
     def _stamp(self) -> None:
-        rows = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+        rows = _stamp_rows(self._conn)
         if not rows:
+            has_articles = self._conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone()
+            if has_articles:
+                raise StoreError(
+                    f"{self.path}: the index holds articles but no parameter stamp "
+                    "(damaged); rebuild it in a new --db"
+                )
             self._conn.execute("BEGIN")
-            self._conn.execute("INSERT INTO meta VALUES ('layout', ?)", (LAYOUT_VERSION,))
-            self._conn.execute("INSERT INTO meta VALUES ('params', ?)", (self.params.to_json(),))
+            self._insert_stamp(self._conn)
             self._conn.execute("COMMIT")
             return
         stamped = _read_stamp(self._conn, self.path)
@@ -656,9 +733,18 @@ class IndexWriter:
         return len(self._pending)
 
     def flush(self) -> int:
-        """Write queued articles, their segment and block atomically; returns how many."""
+        """Write queued articles, their segment and block atomically; returns how many.
+
+        Raises:
+            StoreError: The disk failed or filled up (:class:`DiskFullError`); what was
+                committed before is kept, and the queued articles are still queued.
+        """
         if not self._pending:
             return 0
+        with disk_errors(self.path, "adding articles"):
+            return self._flush()
+
+    def _flush(self) -> int:
         dictionary = None if self._has_dictionary() else self._train_dictionary()
         compress = self._compressor.compress
         rows = []
@@ -716,7 +802,10 @@ class IndexWriter:
             self._conn.execute("COMMIT")
         except BaseException:
             if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
+                try:
+                    self._conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    logger.debug("rollback failed after a failed flush", exc_info=True)
             for name in written:
                 (self.path / name).unlink(missing_ok=True)
             if dictionary is not None:
@@ -727,6 +816,7 @@ class IndexWriter:
         self._next_rowid = rowid
         self._pending.clear()
         self._pending_ids.clear()
+        # Merging only tidies: the articles above are committed whatever happens here.
         self._maybe_merge()
         self._maybe_merge_blocks()
         return count
@@ -737,10 +827,7 @@ class IndexWriter:
     def _write_array(self, prefix: str, values: npt.NDArray[np.generic]) -> str:
         name = f"{prefix}-{uuid.uuid4().hex}.npy"
         tmp = self.path / f".tmp-{name}"
-        with open(tmp, "wb") as fh:
-            np.save(fh, np.ascontiguousarray(values))
-            fh.flush()
-            os.fsync(fh.fileno())
+        write_array_file(tmp, values)
         os.replace(tmp, self.path / name)
         return name
 
@@ -797,19 +884,18 @@ class IndexWriter:
         """Flush what is queued and release the lock."""
         try:
             self.flush()
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            with disk_errors(self.path, "finishing the index"):
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             self._conn.close()
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
-            self._lock.close()
+            self._unlock()
 
     def abort(self) -> None:
         """Drop what is queued and release the lock (the index stays as last flushed)."""
         self._pending.clear()
         self._pending_ids.clear()
         self._conn.close()
-        fcntl.flock(self._lock, fcntl.LOCK_UN)
-        self._lock.close()
+        self._unlock()
 
     def __enter__(self) -> IndexWriter:
         return self

@@ -3,6 +3,9 @@ them)."""
 
 from __future__ import annotations
 
+import dataclasses
+from typing import TypeVar
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -13,6 +16,47 @@ from unspun.text import dateline_end, tokenize
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+_T = TypeVar("_T")
+
+# Article text is untrusted: a control character (an escape sequence can clear the
+# screen, retitle the window or hide text) or a bidirectional override (which reorders
+# what is shown) is printed as a visible stand-in of one character, so every offset
+# into the text still holds. Line breaks and tabs are kept.
+_PRINTABLE = str.maketrans(
+    {
+        **{c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)},
+        0x7F: 0x2421,
+        **{c: 0xFFFD for c in range(0x80, 0xA0)},
+        **{c: 0xFFFD for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+    }
+)
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and bidirectional overrides replaced one for
+    one by visible stand-ins (so offsets into it stay right).
+
+    >>> printable("a\x1b[2Jb\u202ec")
+    'a␛[2Jb�c'
+    """
+    return text.translate(_PRINTABLE)
+
+
+def _printable_copy(value: _T) -> _T:
+    """A copy of a report (frozen dataclasses and tuples) with :func:`printable` applied
+    to every string in it."""
+    if isinstance(value, str):
+        return printable(value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(_printable_copy(v) for v in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _printable_copy(getattr(value, f.name)) for f in dataclasses.fields(value)
+        }
+        return dataclasses.replace(value, **changes)
+    return value
+
+
 _VERDICT_STYLE = {
     "copied": "bold",
     "edited": "bold",
@@ -68,6 +112,7 @@ def render_trace(report: TraceReport, *, plain: bool = False) -> RenderableType:
         report: The trace to show.
         plain: Mark edits with ``[-old-]{+new+}`` too, for output without colours.
     """
+    report = _printable_copy(report)
     colour = {s.article_id: PALETTE[i % len(PALETTE)] for i, s in enumerate(report.sources)}
     number = {s.article_id: i + 1 for i, s in enumerate(report.sources)}
     parts: list[RenderableType] = []
@@ -107,12 +152,13 @@ def render_trace(report: TraceReport, *, plain: bool = False) -> RenderableType:
         table.add_column(col)
     for src in report.sources:
         table.add_row(
+            # Cells as Text, never str: a str cell is read as rich markup ("[/]").
             Text(str(number[src.article_id]), style=f"bold {colour[src.article_id]}"),
-            src.outlet or "?",
-            src.published or "undated",
-            src.article_id,
-            ", ".join(str(i) for i in src.sentences),
-            f"{src.coverage:.0%}",
+            Text(src.outlet or "?"),
+            Text(src.published or "undated"),
+            Text(src.article_id),
+            Text(", ".join(str(i) for i in src.sentences)),
+            Text(f"{src.coverage:.0%}"),
         )
     parts.append(table)
     summ = report.summary
@@ -171,6 +217,7 @@ def render_check(report: CheckReport, *, plain: bool = False) -> RenderableType:
         report: The check to show.
         plain: Also mark evidence with ``[[text]]n``, for output without colours.
     """
+    report = _printable_copy(report)
     verdict = report.verdict
     probs = ", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in verdict.probabilities.items())
     parts: list[RenderableType] = [
@@ -217,7 +264,10 @@ def render_check(report: CheckReport, *, plain: bool = False) -> RenderableType:
         for q in report.quotes:
             words = q.text if len(q.text) <= 70 else q.text[:67] + "..."
             table.add_row(
-                q.speaker or "?", q.verb or "", "yes" if q.speaker_introduced else "NO", words
+                Text(q.speaker or "?"),
+                Text(q.verb or ""),
+                Text("yes" if q.speaker_introduced else "NO"),
+                Text(words),
             )
         parts.append(table)
     parts.append(Text(f"Verdict: {verdict.label} ({probs})", style="bold"))
