@@ -194,3 +194,56 @@ def one_clear_line(stderr: str) -> str | None:
 def index_args(corpus: Path, db: Path, *extra: str) -> Sequence[str]:
     """The arguments of ``unspun index`` used by the fault runs."""
     return ("index", str(corpus), "--db", str(db), "--quiet", *extra)
+
+
+def rss_of(pids: Sequence[int]) -> int:
+    """Resident memory of these processes together, in bytes (those gone count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+                break
+    return total
+
+
+def run_measured(
+    command: Sequence[str], *, timeout: float = 600, every: float = 0.05, **kwargs: object
+) -> tuple[subprocess.CompletedProcess[str], int]:
+    """Run ``command`` to its end (stdout and stderr captured as text) while sampling
+    the resident memory of it and every process it starts, summed; returns the
+    result and the peak sum in bytes."""
+    proc = subprocess.Popen(
+        list(command),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **kwargs,  # type: ignore[call-overload]
+    )
+    peak = 0
+    deadline = time.monotonic() + timeout
+    outputs: list[str] = []
+
+    def drain() -> None:
+        out, err = proc.communicate()
+        outputs.extend([out, err])
+
+    import threading
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    while reader.is_alive():
+        peak = max(peak, rss_of(session_members(proc.pid)))
+        if time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            reader.join()
+            raise subprocess.TimeoutExpired(list(command), timeout)
+        time.sleep(every)
+    reader.join()
+    done = subprocess.CompletedProcess(list(command), proc.returncode, outputs[0], outputs[1])
+    return done, peak

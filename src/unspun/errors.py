@@ -5,6 +5,7 @@ message that names the file or value at fault and, where there is one, the fix::
 
     UnspunError
     ├── InputError                a file or record the user gave cannot be used
+    │   └── TooLongError          an article too long to trace or check
     ├── StoreError                the index on disk cannot be opened or written
     │   ├── ParamsMismatchError   opened with parameters that differ from the stamp
     │   ├── IndexLockedError      another writer holds the index
@@ -25,6 +26,10 @@ class UnspunError(Exception):
 
 class InputError(UnspunError):
     """A file, path or record given by the user cannot be used."""
+
+
+class TooLongError(InputError):
+    """An article is longer than unspun traces or checks (``MAX_ARTICLE_CHARS``)."""
 
 
 class StoreError(UnspunError):

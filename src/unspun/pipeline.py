@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from unspun.config import IndexParams, TraceParams
+from unspun.config import MAX_ARTICLE_CHARS, IndexParams, TraceParams
+from unspun.errors import TooLongError
 from unspun.index.disk import disk_errors
 from unspun.index.fingerprint import fingerprints_many
 from unspun.index.store import IndexReader, IndexWriter, PreparedArticle, stamped_params
@@ -39,6 +40,14 @@ logger = logging.getLogger(__name__)
 
 REJECTS_NAME = "rejects.tsv"
 REJECTS_KEPT = 100  # rejects kept in memory for display; the file has them all
+#: Most characters of text handed to a worker at once (about 2,000 ordinary articles:
+#: the article count decides for ordinary corpora, this for corpora of huge records).
+BATCH_CHARS = 4_000_000
+#: Most characters of text queued before a flush, whatever ``flush_every`` says: with
+#: the batches in flight, this bounds the indexer's memory when records are huge.
+FLUSH_CHARS = 32_000_000
+#: Most characters of text being prepared by the workers at once.
+IN_FLIGHT_CHARS = 8_000_000
 
 
 def prepare(article: Article, params: IndexParams) -> PreparedArticle:
@@ -109,6 +118,7 @@ def _batches(
     on_reject: Callable[[Rejected], None],
 ) -> Iterator[list[Article]]:
     batch: list[Article] = []
+    chars = 0
     seen: set[str] = set()
     for item in items:
         if isinstance(item, Rejected):
@@ -120,9 +130,11 @@ def _batches(
             continue
         seen.add(item.id)
         batch.append(item)
-        if len(batch) >= size:
+        chars += len(item.text)
+        if len(batch) >= size or chars >= BATCH_CHARS:
             yield batch
             batch = []
+            chars = 0
             seen.clear()
     if batch:
         yield batch
@@ -141,7 +153,8 @@ def index_paths(
     """Add every article under ``paths`` to the index at ``db``.
 
     Rejected records are counted and appended to ``db/rejects.tsv`` (origin, reason).
-    Articles are committed in batches of ``flush_every``: a kill loses at most the
+    Articles are committed in batches of ``flush_every`` (or of :data:`FLUSH_CHARS`
+    characters of text, when fewer articles hold that much): a kill loses at most the
     current batch, which a rerun adds (ids already stored are skipped).
 
     Args:
@@ -172,14 +185,19 @@ def index_paths(
 
         batches = _batches(items, writer, counts, batch_size, on_reject)
 
+        queued = 0  # characters of text queued in the writer
+
         def store(prepared: list[PreparedArticle]) -> None:
+            nonlocal queued
             for prep in prepared:
                 if writer.add(prep):
                     counts.added += 1
+                    queued += len(prep.article.text)
                 else:
                     counts.duplicates += 1
-            if writer.pending >= flush_every:
+            if writer.pending >= flush_every or queued >= FLUSH_CHARS:
                 writer.flush()
+                queued = 0
             if progress is not None and prepared:
                 progress(counts, prepared[-1].article.origin)
 
@@ -189,7 +207,7 @@ def index_paths(
         else:
             # Imported here: `unspun trace` never starts workers (saves ~30 ms of start-up).
             import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures import Future, ProcessPoolExecutor
 
             # Spawned, not forked: a forked worker would inherit the write lock's file
             # and hold the index locked after the indexer itself was killed.
@@ -199,14 +217,19 @@ def index_paths(
                 initializer=_watch_parent,
                 initargs=(os.getpid(),),
             ) as pool:
-                # Keep a bounded number of batches in flight so memory stays flat.
-                in_flight: list[object] = []
+                # Keep a bounded number of batches, and of characters, in flight so
+                # memory stays flat (however large the records).
+                in_flight: list[tuple[Future[list[PreparedArticle]], int]] = []
                 for batch in batches:
-                    in_flight.append(pool.submit(_prepare_batch, batch, params))
-                    if len(in_flight) >= workers * 2:
-                        store(in_flight.pop(0).result())  # type: ignore[attr-defined]
-                for fut in in_flight:
-                    store(fut.result())  # type: ignore[attr-defined]
+                    size = sum(len(a.text) for a in batch)
+                    while in_flight and (
+                        len(in_flight) >= workers * 2
+                        or sum(n for _, n in in_flight) + size > IN_FLIGHT_CHARS
+                    ):
+                        store(in_flight.pop(0)[0].result())
+                    in_flight.append((pool.submit(_prepare_batch, batch, params), size))
+                for fut, _ in in_flight:
+                    store(fut.result())
     return counts
 
 
@@ -236,13 +259,31 @@ def trace_article(
     """Trace one article against the index at ``db``.
 
     ``semantic`` adds the embedding stage (needs the ``embed`` extra; raises
-    :class:`~unspun.errors.MissingExtraError` without it).
+    :class:`~unspun.errors.MissingExtraError` without it). An article longer than
+    :data:`~unspun.config.MAX_ARTICLE_CHARS` raises :class:`~unspun.errors.TooLongError`.
     """
     from unspun.align.trace import Tracer
 
+    check_length(article)
     embedder = _embedder(semantic)
     with IndexReader(db) as reader:
         return flag_altered_quotes(Tracer(reader, params, embedder).trace(article))
+
+
+def check_length(article: Article) -> None:
+    """Refuse an article too long to trace or check (:data:`MAX_ARTICLE_CHARS`).
+
+    Raises:
+        TooLongError: Its title and text hold more characters than that.
+    """
+    size = len(article.text) + len(article.title)
+    if size > MAX_ARTICLE_CHARS:
+        where = f"{article.origin}: " if article.origin else ""
+        raise TooLongError(
+            f"{where}the article is {size:,} characters long; unspun traces and checks "
+            f"articles of up to {MAX_ARTICLE_CHARS:,} (a whole collection? add it to an "
+            "index with 'unspun index')"
+        )
 
 
 def flag_altered_quotes(report: TraceReport) -> TraceReport:
@@ -304,6 +345,7 @@ def check_article(
         MissingExtraError: ``semantic`` without the ``embed`` extra.
         MissingModelError: ``semantic`` without ``cross`` and no shipped weights.
         InputError: ``cross`` cannot be read as cross-encoder weights.
+        TooLongError: The article is longer than :data:`~unspun.config.MAX_ARTICLE_CHARS`.
         ValueError: ``cross`` without ``semantic``.
     """
     from unspun.forensics.quotes import find_quotes
@@ -312,6 +354,7 @@ def check_article(
 
     if cross is not None and not semantic:
         raise ValueError("cross-encoder weights are read only with semantic=True")
+    check_length(article)
     # The stance model first: a bad weights file is refused before torch is imported.
     stance_model = _stance_model(semantic, cross)
     embedder = _embedder(semantic)

@@ -185,6 +185,8 @@ class TraceReport:
     summary: TraceSummary
     headline_source: HeadlineSource | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    """What the trace could not read as usual (a run too long for one sentence)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -290,3 +290,14 @@ def test_an_article_without_a_headline_says_so(
     report = _check(capsys, _write(tmp_path, "body.json", record))
     assert report["stance"] is None
     assert "headline" in str(report["stance_note"])
+
+
+def test_an_article_too_long_to_check_is_refused_before_any_model_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text("Title\n\n" + "The ferry sailed on time again today. " * 27_000)
+    code, out, err = _run(capsys, "check", str(path), "--semantic")
+    assert code == 2 and out == ""
+    assert err.startswith(f"unspun: error: {path}: the article is 1,026,004 characters long")
+    assert len(err.splitlines()) == 1

@@ -118,8 +118,9 @@ def test_trace_terminal_output(
         ("no-index", "no index here"),
         ("empty-text", "text"),
         ("two-records", "holds 2 articles"),
+        ("too-long", "characters long; unspun traces and checks articles of up to 1,000,000"),
     ],
-    ids=["missing-file", "no-index", "empty-text", "two-records"],
+    ids=["missing-file", "no-index", "empty-text", "two-records", "too-long"],
 )
 def test_trace_errors(
     setup: str, message: str, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -134,9 +135,11 @@ def test_trace_errors(
     elif setup == "empty-text":
         path = tmp_path / "empty.json"
         path.write_text(json.dumps({"title": "t", "text": "  "}))
-    else:
+    elif setup == "two-records":
         path = tmp_path / "two.json"
         path.write_text(json.dumps(FICTION[:2]))
+    else:
+        path.write_text("Title\n\n" + "The ferry sailed on time again today. " * 27_000)
     code, out, err = _run(capsys, "trace", str(path), "--db", str(use_db))
     assert code == 2
     assert out == ""
@@ -242,3 +245,16 @@ def test_a_quote_altered_from_its_source_is_flagged(
     assert body[altered["start"]] == '"'
     code, out, _ = _run(capsys, "trace", str(copy), "--db", str(db))
     assert "quote altered from the source: not -> never" in out
+
+
+def test_a_run_without_sentence_breaks_is_noted(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "run.txt"
+    path.write_text("Title\n\n" + "ferry crews walked out again " * 400)
+    code, out, _ = _run(capsys, "trace", str(path), "--db", str(db), "--json")
+    assert code == 0
+    [note] = json.loads(out)["notes"]
+    assert "one run of 11,599 characters without a sentence break" in note
+    code, out, _ = _run(capsys, "trace", str(path), "--db", str(db))
+    assert code == 0 and f"Note: {note}" in " ".join(out.split())

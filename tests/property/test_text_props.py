@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from unspun.records import Span
 from unspun.text import (
+    MAX_SENTENCE_CHARS,
     normalize,
+    segment,
     split_paragraphs,
     split_sentences,
     to_raw,
@@ -17,6 +19,7 @@ from unspun.text import (
     words,
 )
 from unspun.text.normalize import IGNORABLE
+from unspun.text.tokens import has_word
 
 # Pieces of made-up news prose, including the awkward bits the segmenter handles.
 _WORDS = """
@@ -38,15 +41,18 @@ any_text = st.text(max_size=200)
 texts = st.one_of(any_text, news_text)
 
 
-def _assert_cover(text: str, spans: list[Span]) -> None:
+def _assert_cover(text: str, spans: list[Span], *, wordless_gaps: bool = False) -> None:
+    """Spans in order, stripped; between them only whitespace (or, for sentences, text
+    without a word: separator lines are not sentences)."""
     pos = 0
     for span in spans:
         assert pos <= span.start < span.end <= len(text)
-        assert text[pos : span.start].strip() == ""
+        gap = text[pos : span.start]
+        assert not has_word(gap) if wordless_gaps else gap.strip() == ""
         piece = span.slice(text)
         assert piece == piece.strip()
         pos = span.end
-    assert text[pos:].strip() == ""
+    assert not has_word(text[pos:]) if wordless_gaps else text[pos:].strip() == ""
 
 
 # --- normalize -------------------------------------------------------------------
@@ -108,9 +114,33 @@ def test_to_raw_spans_are_valid(raw: str, data: st.DataObject) -> None:
 @settings(max_examples=300, deadline=None)
 def test_sentences_cover_text(raw: str) -> None:
     spans = split_sentences(raw)
-    _assert_cover(raw, spans)
+    _assert_cover(raw, spans, wordless_gaps=True)
     for span in spans:
         assert len(span.slice(raw).splitlines()) == 1
+        assert has_word(raw, span.start, span.end)
+
+
+# Long runs: words (or one endless word) without sentence breaks, so the cap applies.
+long_runs = st.tuples(
+    st.lists(st.sampled_from(["lantern", "Ｘ", "e\u0301", "1,200", "—", "x" * 700]), min_size=1),
+    st.sampled_from([" ", "  ", "\u00a0", "", "\t"]),
+    st.integers(min_value=1, max_value=4_000),
+).map(lambda t: (t[1].join(t[0]) * t[2])[: 4 * MAX_SENTENCE_CHARS])
+
+
+@given(st.one_of(long_runs, st.tuples(texts, long_runs).map("\n".join)))
+@settings(max_examples=100, deadline=None)
+def test_long_runs_are_cut_into_bounded_pieces_that_cover_them(raw: str) -> None:
+    seg = segment(raw)
+    _assert_cover(raw, seg.spans, wordless_gaps=True)
+    assert all(s.end - s.start <= MAX_SENTENCE_CHARS for s in seg.spans)
+    assert seg.spans == split_sentences(raw)
+    for first, count, chars in seg.cut:
+        assert count >= 2 and chars > MAX_SENTENCE_CHARS
+        pieces = seg.spans[first : first + count]
+        # The pieces of one run lie within one line, in order, no word lost between.
+        assert "\n" not in raw[pieces[0].start : pieces[-1].end]
+        assert pieces[-1].end - pieces[0].start <= chars
 
 
 @given(texts)

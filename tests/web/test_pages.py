@@ -207,6 +207,18 @@ def test_settings_are_checked(demo_db: Path) -> None:
 
 
 def test_a_pasted_text_over_a_megabyte_is_read(bare_client: TestClient) -> None:
-    text = "Some words here. " * 70_000  # 1.2 MB: over multipart's default part size
+    # 1.3 MB (over multipart's default part size) in 720,000 characters (under the
+    # longest article traced).
+    text = "Déjà vu à Montréal. " * 36_000
     page = bare_client.post("/analyse", data={"action": "trace", "text": text})
     assert page.status_code == 503  # read, then refused for want of an index (not a 400)
+
+
+def test_an_article_too_long_to_analyse_is_refused_plainly(bare_client: TestClient) -> None:
+    text = "Some words here. " * 70_000  # 1,190,000 characters
+    page = bare_client.post("/analyse", data={"action": "check", "text": text})
+    assert page.status_code == 413
+    assert "1,190,000 characters long" in page.text
+    answer = bare_client.post("/api/v1/check", json={"text": text})
+    assert answer.status_code == 413
+    assert "the article is 1,190,000 characters long" in answer.json()["error"]

@@ -26,9 +26,10 @@ Stages, each small and testable:
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,10 +50,16 @@ from unspun.records import (
     TraceReport,
     TraceSummary,
 )
-from unspun.text import Token, dateline_end, split_sentences, tokenize, words
+from unspun.text import Token, dateline_end, segment, tokenize, words
 
 if TYPE_CHECKING:
     from unspun.align.semantic import SentenceEmbedder
+
+
+#: Words of the sentences whose candidates are looked up and verified together.
+TRACE_BATCH_WORDS = 8_000
+#: Articles a trace keeps read between batches before it lets go of unmatched ones.
+CACHE_KEPT = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +70,14 @@ class _Query:
     text: str
     plain: str  # the text without a leading dateline
     norms: tuple[str, ...]
-    display: tuple[str, ...]
     content: frozenset[str]
     facts: frozenset[str]
     sketch: QuerySketch
+
+    def display(self) -> list[str]:
+        """The words as printed (made when a match is reported, not kept: a long
+        article has hundreds of thousands)."""
+        return [self.plain[t.start : t.end] for t in tokenize(self.plain)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +103,8 @@ def _words(raw: str, start: int, end: int) -> list[Token]:
 
 
 def _query(index: int, raw: str, start: int, end: int) -> _Query:
-    toks = _words(raw, start, end)
-    norms = tuple(t.norm for t in toks)
+    # Interned: news repeats its words, and a long article holds many.
+    norms = tuple(sys.intern(t.norm) for t in _words(raw, start, end))
     return _Query(
         index,
         start,
@@ -101,11 +112,23 @@ def _query(index: int, raw: str, start: int, end: int) -> _Query:
         raw[start:end],
         raw[dateline_end(raw, start) : end],
         norms,
-        tuple(raw[t.start : t.end] for t in toks),
         content_words(norms),
         _facts(norms),
         query_sketch(norms),
     )
+
+
+def _batches(queries: Sequence[_Query]) -> Iterable[Sequence[_Query]]:
+    """Consecutive runs of queries holding about :data:`TRACE_BATCH_WORDS` words (an
+    article of ordinary length is one batch)."""
+    start, count = 0, 0
+    for i, q in enumerate(queries):
+        count += len(q.norms)
+        if count >= TRACE_BATCH_WORDS:
+            yield queries[start : i + 1]
+            start, count = i + 1, 0
+    if start < len(queries):
+        yield queries[start:]
 
 
 class _ArticleCache:
@@ -120,6 +143,15 @@ class _ArticleCache:
     def load(self, rowids: Sequence[int]) -> None:
         missing = [r for r in rowids if r not in self.articles]
         self.articles.update(self.reader.articles(missing))
+
+    def keep(self, rowids: set[int]) -> None:
+        """Let go of the articles (and their sentences' words) not in ``rowids``, when
+        more than :data:`CACHE_KEPT` are held; a later stage reads again what it needs."""
+        if len(self.articles) <= CACHE_KEPT:
+            return
+        self.articles = {r: a for r, a in self.articles.items() if r in rowids}
+        self._words = {k: w for k, w in self._words.items() if k[0] in rowids}
+        self.where = {sid: w for sid, w in self.where.items() if w[0] in rowids}
 
     def _bounds(self, rowid: int, local: int) -> tuple[str, int, int]:
         art = self.articles[rowid]
@@ -305,19 +337,49 @@ class Tracer:
         """Attribute every sentence of ``article`` to indexed sentences."""
         params = self.params
         raw = article.text
-        queries = [_query(i, raw, s.start, s.end) for i, s in enumerate(split_sentences(raw))]
+        seg = segment(raw)
+        queries = [_query(i, raw, s.start, s.end) for i, s in enumerate(seg.spans)]
         title_q = _query(-1, article.title, 0, len(article.title)) if article.title else None
         all_q = queries + ([title_q] if title_q is not None else [])
+        cache = _ArticleCache(self.reader)
+        scored: list[list[_Scored]] = []
+        ranked: list[list[tuple[int, float]]] = []
+        # Sentences find their candidates independently: a long article is taken a batch
+        # at a time, so the postings looked up (and articles read) for one batch are let
+        # go before the next. Memory stays bounded whatever the article's length.
+        for batch in _batches(all_q):
+            found, heads = self._candidates(batch, cache)
+            scored += found
+            ranked += heads
+            cache.keep({s.rowid for matches in scored for s in matches})
+
+        rescued_from = self._rescue(queries, scored, cache)
+        if self.embedder is not None:
+            self._paraphrases(queries, scored, ranked, rescued_from, cache)
+        _drop_outliers(scored[: len(queries)], params)
+        traced = [self._sentence(q, s, cache) for q, s in zip(queries, scored, strict=False)]
+        headline = None
+        if title_q is not None:
+            headline = self._headline(title_q, scored[-1], cache)
+        report = _report(article.title, traced, headline, cache, params)
+        return replace(report, notes=seg.notes()) if seg.cut else report
+
+    def _candidates(
+        self, all_q: Sequence[_Query], cache: _ArticleCache
+    ) -> tuple[list[list[_Scored]], list[list[tuple[int, float]]]]:
+        """Verified matches of each query from its key lookups (stages 1 and 2), and the
+        head of each one's candidate ranking."""
+        params = self.params
         keys_of = [query_keys(q.norms, self.reader.params) for q in all_q]
         hits = self.reader.lookup(
             np.concatenate(keys_of) if keys_of else np.empty(0, np.uint64),
             max_postings=params.max_postings,
         )
-        cache = _ArticleCache(self.reader)
         # First the strongest candidates of every sentence; then, for sentences that
         # found nothing (heavily spun, or original), a deeper look down their ranking.
         depth = max(params.deep_candidates, params.sketch_depth if params.sketch_verify else 0)
         long_ranked = [_rank(keys.tolist(), hits, depth) for keys in keys_of]
+        del hits
         ranked = [_head(r, params.deep_candidates) for r in long_ranked]
         first = [_strongest(r, params.candidates) for r in ranked]
         scored = self._verify(all_q, [[sid for sid, _ in f] for f in first], cache)
@@ -340,16 +402,7 @@ class Tracer:
             likeliest = self._likeliest(all_q, further)
             for found, more in zip(scored, self._score_all(all_q, likeliest, cache), strict=True):
                 found.extend(more)
-
-        rescued_from = self._rescue(queries, scored, cache)
-        if self.embedder is not None:
-            self._paraphrases(queries, scored, ranked, rescued_from, cache)
-        _drop_outliers(scored[: len(queries)], params)
-        traced = [self._sentence(q, s, cache) for q, s in zip(queries, scored, strict=False)]
-        headline = None
-        if title_q is not None:
-            headline = self._headline(title_q, scored[-1], cache)
-        return _report(article.title, traced, headline, cache, params)
+        return scored, ranked
 
     def _plausible(
         self, queries: Sequence[_Query], candidates: Sequence[Sequence[int]]
@@ -537,7 +590,7 @@ class Tracer:
         art = cache.articles[s.rowid]
         norms, display = cache.display(s.rowid, s.local)
         # Diff the normalised words, show the words as printed.
-        edits = edits_of(diff_words(norms, q.norms), display, q.display)
+        edits = edits_of(diff_words(norms, q.norms), display, q.display())
         return SourceMatch(
             article_id=art.id,
             url=art.url,

@@ -530,9 +530,13 @@ def _spelled_out(doc: _Doc) -> list[tuple[float, Evidence]]:
             slots[slot].add(w.raw.lower())
             placed.append((w, slot))
     found: list[tuple[float, Evidence]] = []
+    ordered = {slot: sorted(words) for slot, words in slots.items()}
+    shorts: dict[tuple[str, str], str | None] = {}  # each word is compared once, not per use
     for w, slot in placed:
         low = w.raw.lower()
-        short = next((s for s in sorted(slots[slot]) if _abbreviates(s, low)), None)
+        if (slot, low) not in shorts:
+            shorts[slot, low] = next((s for s in ordered[slot] if _abbreviates(s, low)), None)
+        short = shorts[slot, low]
         if short is not None:
             note = f"'{w.raw}' spelled out where the article also writes '{short}'"
             found.append((1.0, _evidence(doc, [w], note)))

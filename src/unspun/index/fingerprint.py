@@ -11,12 +11,15 @@ Fingerprint layout, version 2 (see :data:`unspun.config.FINGERPRINT_VERSION`):
 * an indexed sentence keeps its ``keys_per_sentence`` smallest distinct n-gram keys (a
   consistent sample: a copy of the sentence keeps the same ones); only a sentence left
   without any (fewer than ``min_words`` words, or stopwords only) keeps its exact key
-  instead (version 1 kept it for every sentence);
-* a query looks up all of its keys, the exact key included;
+  instead (version 1 kept it for every sentence); a sentence without words (an empty
+  title) keeps nothing: its exact key would match every other wordless one;
+* a query looks up all of its keys, the exact key included (none for no words);
 * a *posting* is one ``uint64``: ``key << 32 | sentence_id``, so sorting postings sorts
   them by key and a key's postings are one contiguous run.
 
-Changing any of this changes what is stored: bump the version.
+Changing any of this changes what is stored: bump the version. (Dropping the exact key
+of wordless sentences did not: indexes written before hold one posting per empty title,
+which no query looks up, so they read on unchanged.)
 
 Every stored sentence also has a *sketch* of :data:`SKETCH_BYTES` bytes (see
 :func:`sketches`): a 128-bit Bloom filter of its distinct words (two bits per word,
@@ -111,7 +114,10 @@ def _content_mask(
 
 
 def query_keys(words: Sequence[str], params: IndexParams) -> U64:
-    """All distinct keys of one sentence, as a query looks them up (sorted)."""
+    """All distinct keys of one sentence, as a query looks them up (sorted); none for a
+    sentence without words (its exact key would match every other wordless one)."""
+    if not any(words):
+        return np.empty(0, dtype=np.uint64)
     parts: list[U64] = [np.array([sentence_key(words)], dtype=np.uint64)]
     if len(words) >= params.min_words:
         hashes = word_hashes(words)
@@ -123,6 +129,8 @@ def query_keys(words: Sequence[str], params: IndexParams) -> U64:
 
 def index_keys(words: Sequence[str], params: IndexParams) -> U64:
     """The keys an indexed sentence keeps: its smallest n-gram keys, else its exact key."""
+    if not any(words):
+        return np.empty(0, dtype=np.uint64)
     exact = sentence_key(words)
     keys = query_keys(words, params)
     sample = keys[keys != exact][: params.keys_per_sentence]
@@ -236,7 +244,7 @@ def _sampled(f: _Flat, params: IndexParams) -> tuple[U64, npt.NDArray[np.int64]]
         sample_local = np.empty(0, dtype=np.int64)
     # Only sentences left without an n-gram key (short ones, or all stopwords) keep
     # their exact key: for the others it would only duplicate what the n-grams find.
-    bare = np.ones(len(sentences), dtype=np.bool_)
+    bare = lengths > 0
     bare[sample_local] = False
     all_keys = np.concatenate([sample_keys, exact[bare]])
     all_local = np.concatenate([sample_local, np.flatnonzero(bare)])

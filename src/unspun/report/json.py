@@ -78,6 +78,7 @@ def trace_to_dict(report: TraceReport) -> dict[str, Any]:
                 for s in report.summary.substitutions
             ],
         },
+        **({"notes": list(report.notes)} if report.notes else {}),
     }
 
 

@@ -177,6 +177,7 @@ def render_trace(report: TraceReport, *, plain: bool = False) -> RenderableType:
     if summ.substitutions:
         subs = ", ".join(f"{s.from_} -> {s.to} (x{s.count})" for s in summ.substitutions[:12])
         parts.append(Text(f"Substitutions: {subs}"))
+    parts += [Text(f"Note: {note}", style="dim") for note in report.notes]
     return Group(*parts)
 
 

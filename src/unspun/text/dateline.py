@@ -21,6 +21,10 @@ _DATELINE = re.compile(
 )
 
 
+#: Longest dateline read (the longest form the pattern allows is well under this).
+_LONGEST = 200
+
+
 def dateline_end(text: str, start: int = 0) -> int:
     """Offset just after a dateline at ``text[start:]``, or ``start`` when there is none.
 
@@ -33,7 +37,9 @@ def dateline_end(text: str, start: int = 0) -> int:
     >>> dateline_end("The talks - which began in May - resumed")
     0
     """
-    match = _DATELINE.match(text, start)
+    # Read no further than a dateline can reach: matched against the rest of a long
+    # text, a run of capitals would be scanned (and backtracked over) to its end.
+    match = _DATELINE.match(text, start, start + _LONGEST)
     if match is None:
         return start
     prefix = match.group(0)

@@ -15,16 +15,26 @@ candidates are judged in Python, by looking at the word before and the word afte
   not end one;
 * a dateline ("BEIRUT (AP) -- ", "WASHINGTON, March 3 (Reuters) - ") and a list
   marker ("1. ", "a) ") at the start of a line are never split.
+
+A run longer than :data:`MAX_SENTENCE_CHARS` without a sentence break (text without
+punctuation, a flattened table) is cut into pieces of at most that, at a space where
+there is one: it bounds the work any one "sentence" costs downstream (the longest
+sentence in 188,742 of real news is 2,047 characters). :func:`segment` says which
+sentences were cut from such a run.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from unspun.records import Span
-from unspun.text.tokens import STOPWORDS
+from unspun.text.tokens import STOPWORDS, has_word
 
-__all__ = ["split_paragraphs", "split_sentences"]
+__all__ = ["MAX_SENTENCE_CHARS", "Segmentation", "segment", "split_paragraphs", "split_sentences"]
+
+#: Longest sentence read whole; longer runs without a break are read in pieces.
+MAX_SENTENCE_CHARS = 3_000
 
 _OPENERS = "\"'“‘([{«¿¡"
 _CLOSERS = "\"'’”»)]}"
@@ -138,11 +148,92 @@ def _split_line(line: str, base: int, out: list[Span]) -> None:
     out.append(Span(base + start, base + len(line)))
 
 
+@dataclass(frozen=True, slots=True)
+class Segmentation:
+    """Sentences of a text, and the runs too long to read as one.
+
+    Attributes:
+        spans: The sentences (see :func:`split_sentences`).
+        cut: For each run longer than :data:`MAX_SENTENCE_CHARS` without a sentence
+            break, ``(first, count, chars)``: the index of its first piece among
+            ``spans``, how many pieces it was read in, and its length.
+    """
+
+    spans: list[Span]
+    cut: list[tuple[int, int, int]]
+
+    def notes(self) -> tuple[str, ...]:
+        """One plain sentence per cut run, for reports.
+
+        >>> segment("Word " * 1000).notes()
+        ('sentences 0-1 are one run of 4,999 characters without a sentence break, read \
+in pieces of at most 3,000',)
+        """
+        return tuple(
+            f"sentences {first}-{first + count - 1} are one run of {chars:,} characters "
+            f"without a sentence break, read in pieces of at most {MAX_SENTENCE_CHARS:,}"
+            for first, count, chars in self.cut
+        )
+
+
+def _pieces(raw: str, start: int, end: int) -> list[Span]:
+    """``raw[start:end]`` (stripped, longer than the cap) in pieces of at most
+    :data:`MAX_SENTENCE_CHARS`, cut at the last space of each when there is one in its
+    second half."""
+    out: list[Span] = []
+    pos = start
+    while end - pos > MAX_SENTENCE_CHARS:
+        limit = pos + MAX_SENTENCE_CHARS
+        space = raw.rfind(" ", pos + MAX_SENTENCE_CHARS // 2, limit + 1)
+        cut = space if space > pos else limit
+        piece_end = cut
+        while piece_end > pos and raw[piece_end - 1].isspace():
+            piece_end -= 1
+        out.append(Span(pos, piece_end))
+        pos = cut
+        while pos < end and raw[pos].isspace():
+            pos += 1
+    out.append(Span(pos, end))
+    return out
+
+
+def segment(raw: str) -> Segmentation:
+    """:func:`split_sentences`, with the runs that were cut for length.
+
+    >>> seg = segment("Short one. " + "X" * 7_000)
+    >>> [s.end - s.start for s in seg.spans], seg.cut
+    ([10, 3000, 3000, 1000], [(1, 3, 7000)])
+    """
+    found: list[Span] = []
+    pos = 0
+    for line in raw.splitlines(keepends=True):
+        body = line.strip()
+        if body:
+            _split_line(body, pos + len(line) - len(line.lstrip()), found)
+        pos += len(line)
+    spans: list[Span] = []
+    cut: list[tuple[int, int, int]] = []
+    for span in found:
+        # A piece without a word ("***", "—", "{") separates text; it says nothing,
+        # and as a "sentence" it would match every other wordless one.
+        if span.end - span.start <= MAX_SENTENCE_CHARS:
+            if has_word(raw, span.start, span.end):
+                spans.append(span)
+            continue
+        pieces = [p for p in _pieces(raw, span.start, span.end) if has_word(raw, p.start, p.end)]
+        if len(pieces) > 1:
+            cut.append((len(spans), len(pieces), span.end - span.start))
+        spans += pieces
+    return Segmentation(spans, cut)
+
+
 def split_sentences(raw: str) -> list[Span]:
     """Split news prose into sentences.
 
     Spans are half-open raw offsets, in order, non-empty and stripped of
-    whitespace; only whitespace lies between and around them.
+    whitespace; each holds a word (:func:`~unspun.text.tokens.has_word`) and is at most
+    :data:`MAX_SENTENCE_CHARS` long; only whitespace or pieces without a word (separator
+    lines such as ``***``) lie between and around them.
 
     Args:
         raw: The text as published.
@@ -154,14 +245,7 @@ def split_sentences(raw: str) -> list[Span]:
     >>> [s.slice(text) for s in split_sentences(text)]
     ['SOMEWHERE (AP) — Mr. Ray, 52, left at 9 a.m. Friday.', '"We won."', 'She smiled.']
     """
-    out: list[Span] = []
-    pos = 0
-    for line in raw.splitlines(keepends=True):
-        body = line.strip()
-        if body:
-            _split_line(body, pos + len(line) - len(line.lstrip()), out)
-        pos += len(line)
-    return out
+    return segment(raw).spans
 
 
 def split_paragraphs(raw: str) -> list[Span]:

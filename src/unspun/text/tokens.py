@@ -118,6 +118,17 @@ def tokenize(raw: str, start: int = 0, end: int | None = None) -> list[Token]:
     return [Token(n, m.start(), m.end()) for n, m in zip(norms, matches, strict=True)]
 
 
+def has_word(raw: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``raw[start:end]`` holds a word token (a separator line such as ``***``
+    or ``—`` holds none).
+
+    >>> has_word("* * *"), has_word("— 3 —")
+    (False, True)
+    """
+    stop = len(raw) if end is None else end
+    return _WORD.search(raw, start, stop) is not None
+
+
 def words(raw: str) -> list[str]:
     """The ``norm`` of every token of ``raw``, without building tokens.
 

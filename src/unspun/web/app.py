@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from unspun import __version__
-from unspun.errors import StoreError
+from unspun.errors import StoreError, TooLongError
 from unspun.web.api import api_router
 from unspun.web.errors import WebError
 from unspun.web.middleware import BodyLimit, SecurityHeaders
@@ -86,6 +86,9 @@ class ErrorAnswers:
         async def store(request: Request, exc: Exception) -> Response:
             return self(request.url.path, 503, f"no index to trace against: {exc}")
 
+        async def too_long(request: Request, exc: Exception) -> Response:
+            return self(request.url.path, 413, str(exc))
+
         async def http(request: Request, exc: Exception) -> Response:
             assert isinstance(exc, HTTPException)
             message = {404: "no such page", 405: "method not allowed here"}.get(
@@ -105,6 +108,7 @@ class ErrorAnswers:
 
         app.add_exception_handler(WebError, web_error)
         app.add_exception_handler(StoreError, store)
+        app.add_exception_handler(TooLongError, too_long)
         app.add_exception_handler(HTTPException, http)
         app.add_exception_handler(RequestValidationError, invalid)
         app.add_exception_handler(Exception, crash)

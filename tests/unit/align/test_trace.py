@@ -253,3 +253,53 @@ def test_a_source_ranked_below_the_deeper_look_is_found_by_its_sketch(tmp_path: 
     assert found.sentences[0].sources[0].article_id == "tw-1"
     # Sentences shorter than sketch_min_words skip the sketch look.
     assert short.sentences[0].verdict == "original"
+
+
+def test_separator_lines_are_not_sentences_and_match_nothing(tmp_path: Path) -> None:
+    """'***' or '—' between paragraphs is not a sentence: not traced, not counted, and
+    never 'copied' from the many articles with an empty title."""
+    params = IndexParams()
+    untitled = {**FICTION[1], "id": "untitled", "title": ""}
+    with IndexWriter(tmp_path / "db", params) as writer:
+        for obj in [*FICTION, untitled]:
+            writer.add(prepare(_article(obj), params))
+    text = (
+        "The organisers said the lantern walk would go ahead.\n\n***\n\n"
+        "Ferry crews in Port Alder walked out on Friday after talks over new rosters broke "
+        "down, stranding about 3,000 commuters.\n\n—\n\n{\n"
+    )
+    with IndexReader(tmp_path / "db") as reader:
+        report = Tracer(reader).trace(Article(id="q", title="* * *", text=text))
+    assert [s.text for s in report.sentences] == [
+        "The organisers said the lantern walk would go ahead.",
+        text.split("\n\n")[2],
+    ]
+    assert [s.verdict for s in report.sentences] == ["original", "copied"]
+    assert report.headline_source is None
+    assert report.summary.copied_fraction == 0.5
+
+
+def test_batching_long_articles_changes_no_result(
+    tracer: Tracer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long article is traced a batch of sentences at a time, letting go of the
+    articles read for unmatched candidates: the report is the one traced whole."""
+    import unspun.align.trace as trace_module
+
+    text = "\n\n".join(str(a["text"]) for a in FICTION) + "\n\nThe lantern walk was cancelled."
+    whole = tracer.trace(Article(id="q", title=str(FICTION[0]["title"]), text=text))
+    monkeypatch.setattr(trace_module, "TRACE_BATCH_WORDS", 7)
+    monkeypatch.setattr(trace_module, "CACHE_KEPT", 0)
+    batched = tracer.trace(Article(id="q", title=str(FICTION[0]["title"]), text=text))
+    assert batched == whole
+    assert any(s.sources for s in whole.sentences)
+
+
+def test_a_run_too_long_for_one_sentence_is_read_in_pieces_and_said_so(tracer: Tracer) -> None:
+    words = str(FICTION[0]["text"]).replace(".", " ").replace(",", " ").split()
+    run = " ".join(words * 40)  # thousands of characters without a sentence break
+    report = tracer.trace(Article(id="q", title="", text=run))
+    assert len(report.sentences) >= -(-len(run) // 3000) >= 2
+    assert all(s.end - s.start <= 3000 for s in report.sentences)
+    [note] = report.notes
+    assert note.startswith(f"sentences 0-{len(report.sentences) - 1} are one run of {len(run):,}")

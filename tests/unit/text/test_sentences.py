@@ -6,6 +6,7 @@ import pytest
 
 from unspun.records import Span
 from unspun.text import split_paragraphs, split_sentences
+from unspun.text.tokens import has_word
 
 # (id, text, expected sentences)
 CASES: list[tuple[str, str, list[str]]] = [
@@ -249,7 +250,9 @@ CASES: list[tuple[str, str, list[str]]] = [
         "He said . . . nothing.",
         ["He said . . . nothing."],
     ),
-    ("punctuation-only-line", "Title\n***\nBody text.", ["Title", "***", "Body text."]),
+    # A line without a word separates; it is not a sentence.
+    ("punctuation-only-line", "Title\n***\nBody text.", ["Title", "Body text."]),
+    ("dash-line", "One line.\n\n—\n\n{\nTwo line.", ["One line.", "Two line."]),
     (
         "pronoun-i-ends-sentence",
         "Nobody knew more than I. Others guessed.",
@@ -292,15 +295,16 @@ XFAIL_CASES: list[tuple[str, str, list[str]]] = [
 
 
 def check_invariants(text: str, spans: list[Span]) -> None:
-    """Spans are ordered, non-empty, stripped, and only whitespace lies outside them."""
+    """Spans are ordered, non-empty, stripped, each holds a word, and only whitespace
+    or wordless text lies outside them."""
     pos = 0
     for span in spans:
         assert span.start < span.end
-        assert text[pos : span.start].strip() == ""
+        assert not has_word(text[pos : span.start])
         piece = span.slice(text)
-        assert piece == piece.strip()
+        assert piece == piece.strip() and has_word(piece)
         pos = span.end
-    assert text[pos:].strip() == ""
+    assert not has_word(text[pos:])
 
 
 @pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
