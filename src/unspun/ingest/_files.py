@@ -97,3 +97,24 @@ def utf8_error_reason(err: UnicodeDecodeError, base_offset: int = 0) -> str:
         For example ``not valid UTF-8 at byte 17``.
     """
     return f"not valid UTF-8 at byte {base_offset + err.start}"
+
+
+def one_line(text: str, max_chars: int | None = None) -> str:
+    """Collapse a message that may hold line breaks (e.g. from a library) to one line.
+
+    Args:
+        text: The message.
+        max_chars: Cut longer messages to this many characters, ending in ``...``.
+
+    Returns:
+        The words of ``text`` separated by single spaces.
+
+    >>> one_line("Invalid record, first line: junk\\r\\n")
+    'Invalid record, first line: junk'
+    >>> one_line("a long message", 9)
+    'a long...'
+    """
+    flat = " ".join(text.split())
+    if max_chars is not None and len(flat) > max_chars:
+        return flat[: max_chars - 3].rstrip() + "..."
+    return flat
