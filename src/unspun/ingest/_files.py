@@ -64,12 +64,16 @@ def os_error_reason(err: OSError) -> str:
     return f"cannot read file: {detail}"
 
 
-def read_limited(path: Path, max_record_bytes: int) -> bytes | Rejected:
+def read_limited(
+    path: Path, max_record_bytes: int, *, too_large_hint: str | None = None
+) -> bytes | Rejected:
     """Read a whole file that must not exceed the record size limit.
 
     Args:
         path: The file.
         max_record_bytes: Largest size accepted.
+        too_large_hint: Added to the reason for a file over the limit (what to do
+            instead).
 
     Returns:
         The file's bytes, or a :class:`~unspun.records.Rejected` when it cannot be
@@ -82,7 +86,8 @@ def read_limited(path: Path, max_record_bytes: int) -> bytes | Rejected:
     except OSError as err:
         return Rejected(str(path), os_error_reason(err))
     if len(data) > max_record_bytes:
-        return Rejected(str(path), too_large_reason(max_record_bytes, "file"))
+        reason = too_large_reason(max_record_bytes, "file")
+        return Rejected(str(path), f"{reason}: {too_large_hint}" if too_large_hint else reason)
     return data
 
 
