@@ -38,6 +38,18 @@ _HEADER = re.compile(rb"WARC/1\.[01]\r?\n")
 _HEADER_MAX = len(b"WARC/1.0\r\n")
 
 
+def find_header(data: bytes, start: int = 0) -> int | None:
+    """Where the first record header line in ``data`` at or after ``start`` begins.
+
+    >>> find_header(b"junk WARC/1.1\\r\\nWARC-Type: response")
+    5
+    >>> find_header(b"WARC/1.0 is how it starts", 0) is None
+    True
+    """
+    match = _HEADER.search(data, start)
+    return match.start() if match is not None else None
+
+
 class ArchiveStream:
     """A WARC file's (decompressed) bytes, counted, for warcio to read.
 

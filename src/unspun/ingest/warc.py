@@ -12,8 +12,13 @@ its offset, and reading resumes at the next record header (``WARC/1.0`` or
 ``WARC/1.1``) after the record's start; so one record claiming 10 GB does not
 swallow the good records after it. A payload that merely contains such a header
 line but is otherwise whole is read as one record: headers are searched for only
-after damage. Each resumption moves strictly forward, so damaged input cannot
-loop.
+after damage. Two kinds of damage look whole to warcio and are checked apart: a
+header block holding another record's first line (a record cut inside its
+headers, then the next record), and stray bytes after a record that ended on a
+blank line (its Content-Length may have run a little into the next record: the
+next header is then looked for from the record's own start, and one found inside
+it rejects the record). Each resumption starts past the start of the records
+read before it, so damaged input cannot loop.
 
 Files starting with the gzip magic bytes are decompressed (with the standard
 library, which reports a truncated or corrupt gzip stream instead of ignoring
@@ -39,7 +44,7 @@ from unspun.ingest._files import (
     os_error_reason,
     too_large_reason,
 )
-from unspun.ingest._warcstream import ArchiveStream
+from unspun.ingest._warcstream import ArchiveStream, find_header
 from unspun.ingest.html import article_from_html, decode_html
 from unspun.ingest.records import normalise_published
 from unspun.records import Article, Rejected
@@ -172,13 +177,22 @@ class _Damage:
         return f"corrupt WARC: {self.problem} at offset {next_offset}"
 
 
-def _damage(record: Any, offset: int, *, unended: bool) -> _Damage | None:
+def _overrun(offset: int, declared: str, missing: int) -> _Damage:
+    return _Damage(
+        offset,
+        f"Content-Length {declared} runs past the next record",
+        f"truncated WARC: record at offset {offset} ends {missing} bytes early",
+    )
+
+
+def _damage(record: Any, offset: int, *, unended: bool, merged: bool) -> _Damage | None:
     """What is wrong with the record just read, or ``None`` if it is whole.
 
     Args:
         record: The record, read to its end.
         offset: Where it starts.
         unended: Its declared end is not followed by a blank line.
+        merged: Its header block holds another record's first line.
     """
     if record.format != "warc":
         return _Damage(
@@ -186,7 +200,14 @@ def _damage(record: Any, offset: int, *, unended: bool) -> _Damage | None:
             "not a WARC record; the next record is",
             f"corrupt WARC: no WARC record at offset {offset}",
         )
-    declared = (_header(record.rec_headers, "Content-Length") or "").strip()
+    if merged:
+        # A record cut short inside its headers, then the next record's headers.
+        return _Damage(
+            offset,
+            "record headers cut short; the next record is",
+            f"corrupt WARC: record at offset {offset} has damaged headers",
+        )
+    declared = _declared_length(record)
     if not declared:
         # Usually the file ends inside the record's header block.
         return _Damage(
@@ -203,11 +224,7 @@ def _damage(record: Any, offset: int, *, unended: bool) -> _Damage | None:
         )
     missing = getattr(record.raw_stream, "limit", 0)
     if isinstance(missing, int) and missing > 0:
-        return _Damage(
-            offset,
-            f"Content-Length {declared} runs past the next record",
-            f"truncated WARC: record at offset {offset} ends {missing} bytes early",
-        )
+        return _overrun(offset, declared, missing)
     if unended:
         return _Damage(
             offset,
@@ -219,26 +236,61 @@ def _damage(record: Any, offset: int, *, unended: bool) -> _Damage | None:
     return None
 
 
+def _declared_length(record: Any) -> str:
+    return (_header(record.rec_headers, "Content-Length") or "").strip()
+
+
+def _merged_headers(stream: ArchiveStream, offset: int, record: Any) -> bool:
+    """Whether the record's header block holds the first line of another record."""
+    size = getattr(record.rec_headers, "total_len", 0)
+    block = stream.served_since(offset)
+    if not isinstance(size, int) or block is None:
+        return False  # a header block too long to be still kept: not checked
+    return find_header(block[:size], 1) is not None
+
+
+def _garbage_after(iterator: Any) -> int | None:
+    """Where stray bytes start right after the record just read, if they do."""
+    line = iterator.next_line
+    if not line or line.startswith(b"WARC/"):
+        return None
+    return int(iterator.offset)
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    """One record as read from the archive."""
+    """One record as read from the archive.
+
+    Attributes:
+        offset: Where it starts.
+        end: Where it ends (its declared end).
+        page: Its page, a rejection reason, or ``None`` for a record to skip.
+        declared: Its Content-Length, as written.
+        damage: What is wrong with it, if anything.
+        garbage_at: Where stray bytes start right after it, if they do.
+    """
 
     offset: int
     end: int
     page: _Page | str | None
+    declared: str
     damage: _Damage | None
+    garbage_at: int | None
 
 
-def _next_entry(iterator: Any, max_record_bytes: int) -> _Entry | None:
+def _next_entry(iterator: Any, stream: ArchiveStream, max_record_bytes: int) -> _Entry | None:
     record = next(iterator, None)
     if record is None:
         return None
+    merged = _merged_headers(stream, int(iterator.offset), record)
     errors = iterator.err_count
     page = _take_page(record, max_record_bytes)
     offset = int(iterator.get_record_offset())
     end = offset + int(iterator.get_record_length())
-    damage = _damage(record, offset, unended=iterator.err_count > errors)
-    return _Entry(offset, end, page, damage)
+    unended = iterator.err_count > errors
+    damage = _damage(record, offset, unended=unended, merged=merged)
+    garbage_at = None if damage is not None else _garbage_after(iterator)
+    return _Entry(offset, end, page, _declared_length(record), damage, garbage_at)
 
 
 def _unreadable(offset: int, err: Exception) -> _Damage:
@@ -274,14 +326,25 @@ def _page_to_article(page: _Page, origin: str) -> Article | Rejected:
     return result
 
 
+def _results(entry: _Entry, origin: str) -> Iterator[Article | Rejected]:
+    """What a whole record gives: its article, a rejection, or nothing."""
+    where = f"{origin}@{entry.offset}"
+    if isinstance(entry.page, str):
+        yield Rejected(where, entry.page)
+    elif entry.page is not None:
+        yield _page_to_article(entry.page, where)
+
+
 def _read_run(
     stream: ArchiveStream, origin: str, max_record_bytes: int
-) -> Generator[Article | Rejected, None, _Damage | None]:
+) -> Generator[Article | Rejected, None, _Damage | _Entry | None]:
     """Read records from the stream's position until the end or the first damage.
 
     Returns:
-        The damage, not yet reported, or ``None`` when the archive has been read
-        to its end (a truncated or unreadable end already reported).
+        The damage, not yet reported; or a whole record followed by stray bytes,
+        not yet reported either (it may have run past a record header); or
+        ``None`` when the archive has been read to its end (a truncated or
+        unreadable end already reported).
     """
     iterator = _Iterator(stream)
     # The stream is already decompressed: bytes that merely look like gzip must
@@ -291,7 +354,7 @@ def _read_run(
     while True:
         expected = int(iterator.offset)  # where the next record should start
         try:
-            entry = _next_entry(iterator, max_record_bytes)
+            entry = _next_entry(iterator, stream, max_record_bytes)
         except Exception as err:  # warcio raises assorted errors on damaged input
             logger.debug("%s: warcio failed at offset %d", origin, expected, exc_info=True)
             if stream.error is not None:
@@ -305,15 +368,65 @@ def _read_run(
                 yield Rejected(f"{origin}@{entry.offset}", stream.error)
                 return None
             return entry.damage
+        if entry.garbage_at is not None:
+            return entry
         end = entry.end
-        if isinstance(entry.page, str):
-            yield Rejected(f"{origin}@{entry.offset}", entry.page)
-        elif entry.page is not None:
-            yield _page_to_article(entry.page, f"{origin}@{entry.offset}")
+        yield from _results(entry, origin)
     final = stream.error or _leftover_reason(stream, end)
     if final is not None:
         yield Rejected(f"{origin}@{end}", final)
     return None
+
+
+def _skip_past(stream: ArchiveStream, offset: int, floor: int) -> int | None:
+    """Skip to the first record header after ``offset`` (and after ``floor``)."""
+    stream.rewind(max(offset, floor) + 1)
+    return stream.skip_to_header() if stream.error is None else None
+
+
+def _after_damage(
+    stream: ArchiveStream, origin: str, damage: _Damage, floor: int
+) -> Generator[Article | Rejected, None, int | None]:
+    """Report the damage and skip to the next record header after its start.
+
+    Returns:
+        The next record header's offset (the stream is there), or ``None``.
+    """
+    next_offset = _skip_past(stream, damage.offset, floor)
+    yield Rejected(f"{origin}@{damage.offset}", stream.error or damage.reason(next_offset))
+    return None if stream.error else next_offset
+
+
+def _after_garbage(
+    stream: ArchiveStream, origin: str, entry: _Entry, floor: int
+) -> Generator[Article | Rejected, None, int | None]:
+    """Report a record followed by stray bytes, and skip to the next record header.
+
+    A record whose Content-Length runs a little past the next record's first
+    line can still end in a blank line; the stray bytes after it are then the
+    rest of the swallowed record. So the next header is looked for from the
+    record's own start: one found inside the record means the record overran.
+
+    Returns:
+        The next record header's offset (the stream is there), or ``None``.
+    """
+    garbage_at = entry.garbage_at if entry.garbage_at is not None else entry.end
+    next_offset = _skip_past(stream, entry.offset, floor)
+    if stream.error is not None:
+        yield Rejected(f"{origin}@{entry.offset}", stream.error)
+        return None
+    if next_offset is not None and next_offset < garbage_at:
+        reason = f"corrupt WARC: Content-Length {entry.declared} runs past the next record"
+        yield Rejected(f"{origin}@{entry.offset}", f"{reason} at offset {next_offset}")
+        return next_offset
+    yield from _results(entry, origin)
+    stray = _Damage(
+        garbage_at,
+        "not a WARC record; the next record is",
+        f"corrupt WARC: no WARC record at offset {garbage_at}",
+    )
+    yield Rejected(f"{origin}@{garbage_at}", stray.reason(next_offset))
+    return next_offset
 
 
 def _read_records(
@@ -321,14 +434,16 @@ def _read_records(
 ) -> Iterator[Article | Rejected]:
     """Read runs of whole records, resuming at the next record header after damage."""
     while True:
-        start = stream.position
-        damage = yield from _read_run(stream, origin, max_record_bytes)
-        if damage is None:
+        # Each resumption searches from past the start of this run, so damage
+        # cannot make the reader loop.
+        floor = stream.position
+        outcome = yield from _read_run(stream, origin, max_record_bytes)
+        if outcome is None:
             return
-        # Strictly past this run's start: the same damage cannot be met twice.
-        stream.rewind(max(damage.offset, start) + 1)
-        next_offset = stream.skip_to_header() if stream.error is None else None
-        yield Rejected(f"{origin}@{damage.offset}", stream.error or damage.reason(next_offset))
+        if isinstance(outcome, _Damage):
+            next_offset = yield from _after_damage(stream, origin, outcome, floor)
+        else:
+            next_offset = yield from _after_garbage(stream, origin, outcome, floor)
         if next_offset is None:
             return
 

@@ -401,10 +401,48 @@ def test_garbage_between_records_is_skipped(tmp_path: Path, junk: bytes, packing
     )
     assert isinstance(second, Rejected)
     assert second.origin == f"{path}@{len(lead) + len(fire)}"
-    assert second.reason.startswith("corrupt WARC: not a WARC record (")
-    assert second.reason.endswith(
-        f"the next record is at offset {len(lead) + len(fire) + len(junk)}"
+    assert second.reason == (
+        "corrupt WARC: not a WARC record; the next record is at offset "
+        f"{len(lead) + len(fire) + len(junk)}"
     )
+
+
+@pytest.mark.parametrize("packing", PACKINGS)
+@pytest.mark.parametrize(
+    "keep", [b"WARC-Type:", b"WARC-Type: response\r\n"], ids=["mid-line", "eol"]
+)
+def test_record_cut_inside_its_headers_does_not_hide_the_next(
+    tmp_path: Path, keep: bytes, packing: str
+) -> None:
+    # warcio reads the cut headers and the next record's as one header block.
+    fire, choir, market = records(three_pages())
+    cut = fire[: fire.index(keep) + len(keep)]
+    path = save(tmp_path, [cut, choir, market], packing)
+    assert titles_and_reasons(list(read_warc(path))) == [
+        f"{path}@0: corrupt WARC: record headers cut short; the next record is at offset "
+        f"{len(cut)}",
+        "Choir wins national title",
+        "Market square repaved",
+    ]
+
+
+@pytest.mark.parametrize("packing", PACKINGS)
+def test_record_ending_on_a_line_end_inside_the_next_does_not_hide_it(
+    tmp_path: Path, packing: str
+) -> None:
+    fire, choir, market = records(three_pages())
+    # 12 bytes short: Content-Length takes "WARC/1.0" from the next record, and
+    # that record's "\r\n" looks like the blank line that ends a record.
+    cut = fire[:-12]
+    declared = re.search(rb"Content-Length: (\d+)", fire)
+    assert declared is not None
+    path = save(tmp_path, [cut, choir, market], packing)
+    assert titles_and_reasons(list(read_warc(path))) == [
+        f"{path}@0: corrupt WARC: Content-Length {declared.group(1).decode()} runs past the "
+        f"next record at offset {len(cut)}",
+        "Choir wins national title",
+        "Market square repaved",
+    ]
 
 
 FAKE_HEADER = "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n"
