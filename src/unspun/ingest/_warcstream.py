@@ -4,7 +4,7 @@ warcio is handed an :class:`ArchiveStream`. It serves the archive's bytes,
 decompressed when the file is gzip (judged by its first bytes, not its name), and
 counts them, so record offsets are offsets into the *decompressed* archive. When
 a record turns out to be damaged, the reader steps back to just after the
-record's start with :meth:`ArchiveStream.rewind` and looks for the next record
+record's start with :meth:`ArchiveStream.move_to` and looks for the next record
 header with :meth:`ArchiveStream.skip_to_header`.
 
 Memory stays bounded whatever the file size: the stream keeps only the last
@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
+from collections import deque
 from io import BufferedIOBase, BufferedReader
 from pathlib import Path
 from types import TracebackType
@@ -25,8 +26,10 @@ from types import TracebackType
 from unspun.ingest._files import os_error_reason
 
 GZIP_MAGIC = b"\x1f\x8b"
-#: How many of the last bytes served are kept (to step back, and to inspect the end).
-TAIL_BYTES = 64 * 1024
+#: How many of the last bytes served are kept (to step back, and to inspect the end):
+#: enough for most records, so stepping back to a record's start after stray bytes
+#: rarely needs the file opened again.
+TAIL_BYTES = 1024 * 1024
 #: Read size while searching for a record header; well under TAIL_BYTES, so a
 #: header found in a chunk can always be stepped back to.
 _SEARCH_CHUNK = 16 * 1024
@@ -48,6 +51,52 @@ def find_header(data: bytes, start: int = 0) -> int | None:
     """
     match = _HEADER.search(data, start)
     return match.start() if match is not None else None
+
+
+class _Tail:
+    """The last bytes served, kept as the chunks they were served in.
+
+    Whole chunks are dropped from the front, so keeping the tail costs each read
+    only its own size (trimming one buffer would copy the whole tail every time).
+    """
+
+    def __init__(self) -> None:
+        self._chunks: deque[bytes] = deque()
+        self.size = 0
+
+    def add(self, data: bytes) -> None:
+        if not data:
+            return
+        self._chunks.append(data)
+        self.size += len(data)
+        while self.size - len(self._chunks[0]) >= TAIL_BYTES:
+            self.size -= len(self._chunks.popleft())
+
+    def last(self, count: int) -> bytes:
+        """The last ``count`` bytes (``count`` at most ``size``)."""
+        parts: list[bytes] = []
+        have = 0
+        for chunk in reversed(self._chunks):
+            if have >= count:
+                break
+            parts.append(chunk)
+            have += len(chunk)
+        joined = b"".join(reversed(parts))
+        return joined[len(joined) - count :]
+
+    def take_last(self, count: int) -> bytes:
+        """Remove and return the last ``count`` bytes (``count`` at most ``size``)."""
+        data = self.last(count)
+        left = count
+        while left:
+            chunk = self._chunks.pop()
+            if len(chunk) > left:
+                self._chunks.append(chunk[: len(chunk) - left])
+                left = 0
+            else:
+                left -= len(chunk)
+        self.size -= count
+        return data
 
 
 class ArchiveStream:
@@ -74,7 +123,7 @@ class ArchiveStream:
         self.position = 0
         self.error: str | None = None
         self._pending = b""  # bytes from ``position`` on, served before the handle's
-        self._tail = bytearray()  # the last bytes served, ending at ``position``
+        self._tail = _Tail()  # the last bytes served, ending at ``position``
         self._open()
 
     def _open(self) -> None:
@@ -132,50 +181,43 @@ class ArchiveStream:
         else:
             data = self._read_handle(size if size >= 0 else _SEARCH_CHUNK)
         self.position += len(data)
-        self._tail += data
-        if len(self._tail) > TAIL_BYTES:
-            del self._tail[: len(self._tail) - TAIL_BYTES]
+        self._tail.add(data)
         return data
 
     def served_since(self, offset: int) -> bytes | None:
         """The bytes served from ``offset`` on, or ``None`` if no longer kept."""
         back = self.position - offset
-        if back < 0 or back > len(self._tail):
+        if back < 0 or back > self._tail.size:
             return None
-        return bytes(self._tail[len(self._tail) - back :])
+        return self._tail.last(back)
 
-    def rewind(self, offset: int) -> None:
-        """Serve the bytes from ``offset`` (at most ``position``) again.
+    def move_to(self, offset: int) -> None:
+        """Serve the bytes from ``offset`` next, whether behind or ahead.
 
-        Within the kept tail the bytes are served from memory; further back the
-        file is opened again and read up to ``offset``.
+        Back within the kept tail the bytes are served again from memory;
+        further back the file is opened again and read (for gzip, decompressed)
+        up to ``offset``; ahead, the bytes in between are read and dropped.
         """
         back = self.position - offset
-        if back < 0:
-            raise ValueError(f"cannot rewind forward, from {self.position} to {offset}")
-        if back <= len(self._tail):
-            self._pending = bytes(self._tail[len(self._tail) - back :]) + self._pending
-            del self._tail[len(self._tail) - back :]
+        if 0 <= back <= self._tail.size:
+            self._pending = self._tail.take_last(back) + self._pending
             self.position = offset
             return
+        if back > 0:
+            self._reopen()
+            if self._handle is self._raw and self._raw is not None and self._raw.seekable():
+                self.position = self._raw.seek(offset)
+                return
+        while self.position < offset and self.read(min(offset - self.position, _SEARCH_CHUNK)):
+            pass
+
+    def _reopen(self) -> None:
         self.close()
-        self.position, self.error, self._pending, self._tail = 0, None, b"", bytearray()
+        self.position, self.error, self._pending, self._tail = 0, None, b"", _Tail()
         try:
             self._open()
         except OSError as err:
             self.error = os_error_reason(err)
-            return
-        self._skip(offset)
-
-    def _skip(self, count: int) -> None:
-        if self._handle is self._raw and self._raw is not None and self._raw.seekable():
-            self.position = self._raw.seek(count)
-            return
-        while self.position < count:
-            data = self._read_handle(min(count - self.position, TAIL_BYTES))
-            if not data:
-                return
-            self.position += len(data)
 
     def skip_to_header(self) -> int | None:
         """Skip to the next line ``WARC/1.0`` or ``WARC/1.1``.
@@ -191,6 +233,6 @@ class ArchiveStream:
             window = window[-(_HEADER_MAX - 1) :] + chunk
             match = _HEADER.search(window)
             if match is not None:
-                self.rewind(self.position - (len(window) - match.start()))
+                self.move_to(self.position - (len(window) - match.start()))
                 return self.position
         return None

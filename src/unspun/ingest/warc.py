@@ -380,7 +380,7 @@ def _read_run(
 
 def _skip_past(stream: ArchiveStream, offset: int, floor: int) -> int | None:
     """Skip to the first record header after ``offset`` (and after ``floor``)."""
-    stream.rewind(max(offset, floor) + 1)
+    stream.move_to(max(offset, floor) + 1)
     return stream.skip_to_header() if stream.error is None else None
 
 
