@@ -91,7 +91,7 @@ def read_path(
         path: The file.
         max_record_bytes: Largest record read into memory (a JSONL line, a text
             or HTML file, a page in a WARC); larger ones are rejected and skipped.
-            Not applied to ``.json`` files, which are parsed whole.
+            A ``.json`` file is parsed whole, so the limit applies to the file.
 
     Yields:
         The file's articles and rejected records, in file order. A file with an
@@ -115,7 +115,7 @@ def read_path(
     if suffix == ".txt":
         yield from read_txt(path, max_record_bytes=max_record_bytes)
     elif suffix == ".json":
-        yield from read_json(path)
+        yield from read_json(path, max_record_bytes=max_record_bytes)
     elif suffix in (".jsonl", ".jsonl.gz"):
         yield from read_jsonl(path, max_record_bytes=max_record_bytes)
     elif suffix in (".html", ".htm"):

@@ -64,12 +64,16 @@ def os_error_reason(err: OSError) -> str:
     return f"cannot read file: {detail}"
 
 
-def read_limited(path: Path, max_record_bytes: int) -> bytes | Rejected:
+def read_limited(
+    path: Path, max_record_bytes: int, *, too_large_hint: str | None = None
+) -> bytes | Rejected:
     """Read a whole file that must not exceed the record size limit.
 
     Args:
         path: The file.
         max_record_bytes: Largest size accepted.
+        too_large_hint: Added to the reason for a file over the limit (what to do
+            instead).
 
     Returns:
         The file's bytes, or a :class:`~unspun.records.Rejected` when it cannot be
@@ -82,7 +86,8 @@ def read_limited(path: Path, max_record_bytes: int) -> bytes | Rejected:
     except OSError as err:
         return Rejected(str(path), os_error_reason(err))
     if len(data) > max_record_bytes:
-        return Rejected(str(path), too_large_reason(max_record_bytes, "file"))
+        reason = too_large_reason(max_record_bytes, "file")
+        return Rejected(str(path), f"{reason}: {too_large_hint}" if too_large_hint else reason)
     return data
 
 
@@ -97,3 +102,24 @@ def utf8_error_reason(err: UnicodeDecodeError, base_offset: int = 0) -> str:
         For example ``not valid UTF-8 at byte 17``.
     """
     return f"not valid UTF-8 at byte {base_offset + err.start}"
+
+
+def one_line(text: str, max_chars: int | None = None) -> str:
+    """Collapse a message that may hold line breaks (e.g. from a library) to one line.
+
+    Args:
+        text: The message.
+        max_chars: Cut longer messages to this many characters, ending in ``...``.
+
+    Returns:
+        The words of ``text`` separated by single spaces.
+
+    >>> one_line("Invalid record, first line: junk\\r\\n")
+    'Invalid record, first line: junk'
+    >>> one_line("a long message", 9)
+    'a long...'
+    """
+    flat = " ".join(text.split())
+    if max_chars is not None and len(flat) > max_chars:
+        return flat[: max_chars - 3].rstrip() + "..."
+    return flat

@@ -22,6 +22,7 @@ from unspun.ingest._files import (
     MB,
     check_limit,
     os_error_reason,
+    read_limited,
     too_large_reason,
     utf8_error_reason,
 )
@@ -30,6 +31,8 @@ from unspun.records import Article, Rejected
 
 logger = logging.getLogger(__name__)
 
+#: Said when a ``.json`` file is over the limit (it is parsed whole).
+JSON_TOO_LARGE_HINT = "a .json file is parsed whole; write large collections as JSON Lines (.jsonl)"
 #: Chunk size used to skip past the rest of an over-long line.
 _SKIP_CHUNK = MB
 
@@ -143,24 +146,30 @@ def read_jsonl(
             yield Rejected(origin, f"{err.reason} (after line {lineno})")
 
 
-def read_json(path: Path) -> Iterator[Article | Rejected]:
+def read_json(
+    path: Path, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> Iterator[Article | Rejected]:
     """Read a ``.json`` file holding one record or an array of records.
 
-    The file is parsed whole; use JSON Lines for large collections.
+    The file is parsed whole, so the record limit applies to the whole file:
+    a larger one is rejected, without being read past the limit, with a reason
+    that points to JSON Lines, which is streamed a record at a time.
 
     Args:
         path: The file.
+        max_record_bytes: Largest file read.
 
     Yields:
         One result for a single object; one per element, with origin
         ``path#n`` (n counted from 1), for an array.
     """
+    check_limit(max_record_bytes)
     origin = str(path)
-    try:
-        data = _strip_bom(path.read_bytes())
-    except OSError as err:
-        yield Rejected(origin, os_error_reason(err))
+    raw = read_limited(path, max_record_bytes, too_large_hint=JSON_TOO_LARGE_HINT)
+    if isinstance(raw, Rejected):
+        yield raw
         return
+    data = _strip_bom(raw)
     if not data.strip():
         yield Rejected(origin, "empty file")
         return

@@ -181,6 +181,14 @@ def test_limit_passed_to_readers(tmp_path: Path) -> None:
     assert result == Rejected(str(path), "file larger than 10 bytes (limit), skipped")
 
 
+def test_limit_applies_to_whole_json_file(tmp_path: Path) -> None:
+    path = tmp_path / "story.json"
+    path.write_text('{"title": "Ferry", "text": "The ferry leaves early."}', encoding="utf-8")
+    (result,) = list(read_paths([path], max_record_bytes=20))
+    assert isinstance(result, Rejected)
+    assert result.reason.endswith("write large collections as JSON Lines (.jsonl)")
+
+
 def test_unreadable_file_rejected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write_txt(tmp_path / "locked.txt")
     real_open = Path.open

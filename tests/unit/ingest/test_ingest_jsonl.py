@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,32 @@ def test_json_invalid_reason_names_line_and_column(tmp_path: Path) -> None:
     (result,) = list(read_json(path))
     assert isinstance(result, Rejected)
     assert result.reason.endswith("(line 2, column 11)")
+
+
+@pytest.mark.parametrize("extra", [1, 10_000_000], ids=["one-byte-over", "far-over"])
+def test_json_file_over_the_limit_points_to_json_lines(tmp_path: Path, extra: int) -> None:
+    array = json.dumps([STORIES[0]] * 30).encode()
+    path = tmp_path / "export.json"
+    path.write_bytes(array + b" " * extra)
+    limit = len(array) + extra - 1
+    (result,) = list(read_json(path, max_record_bytes=limit))
+    assert result == Rejected(
+        str(path),
+        f"file larger than {limit} bytes (limit), skipped: a .json file is parsed whole; "
+        "write large collections as JSON Lines (.jsonl)",
+    )
+    assert len(list(read_json(path, max_record_bytes=limit + 1))) == 30
+
+
+def test_json_file_over_the_limit_is_not_read_past_it(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_bytes(json.dumps([STORIES[0]] * 100_000).encode())  # about 20 MB
+    tracemalloc.start()
+    try:
+        (result,) = list(read_json(path, max_record_bytes=100_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(result, Rejected)
+    assert result.reason.startswith("file larger than 100000 bytes (limit), skipped")
+    assert peak < 1_000_000

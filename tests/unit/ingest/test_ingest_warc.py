@@ -303,3 +303,193 @@ def test_empty_file_yields_nothing(tmp_path: Path) -> None:
     path = tmp_path / "empty.warc"
     path.write_bytes(b"")
     assert list(read_warc(path)) == []
+
+
+# --- Damaged archives: reading resumes at the next record header ------------------
+
+#: How the records are stored: plain, one gzip member per record (as crawlers
+#: write), or one gzip member for the whole archive.
+PACKINGS = ["warc", "gz-members", "gz-single"]
+
+
+def records(responses: list[Response]) -> list[bytes]:
+    """Each response as the bytes of one uncompressed WARC record."""
+    parts = []
+    for item in responses:
+        out = io.BytesIO()
+        writer = WARCWriter(out, gzip=False)
+        http = StatusAndHeaders("200 OK", [("Content-Type", item.content_type)], "HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(
+                item.uri, "response", payload=io.BytesIO(item.body), http_headers=http
+            )
+        )
+        parts.append(out.getvalue())
+    return parts
+
+
+def lie(record: bytes, claim: int) -> bytes:
+    """The record with its WARC Content-Length (the first one) replaced by ``claim``."""
+    return re.sub(rb"Content-Length: \d+", b"Content-Length: %d" % claim, record, count=1)
+
+
+def save(tmp_path: Path, parts: list[bytes], packing: str) -> Path:
+    if packing == "warc":
+        path, data = tmp_path / "crawl.warc", b"".join(parts)
+    elif packing == "gz-members":
+        path, data = tmp_path / "crawl.warc.gz", b"".join(gzip.compress(p) for p in parts)
+    else:
+        path, data = tmp_path / "crawl.warc.gz", gzip.compress(b"".join(parts))
+    path.write_bytes(data)
+    return path
+
+
+def titles_and_reasons(results: list[Article | Rejected]) -> list[str]:
+    return [r.title if isinstance(r, Article) else f"{r.origin}: {r.reason}" for r in results]
+
+
+@pytest.mark.parametrize("packing", PACKINGS)
+@pytest.mark.parametrize("claim", [10 * 1024**3, 5 * 1024 * 1024], ids=["10GB", "5MB"])
+def test_record_claiming_too_much_does_not_swallow_the_next(
+    tmp_path: Path, claim: int, packing: str
+) -> None:
+    fire, choir, market = records(three_pages())
+    liar = lie(choir, claim)
+    path = save(tmp_path, [fire, liar, market], packing)
+    next_offset = len(fire) + len(liar)
+    assert titles_and_reasons(list(read_warc(path))) == [
+        "Barn fire contained",
+        f"{path}@{len(fire)}: corrupt WARC: Content-Length {claim} runs past the next record "
+        f"at offset {next_offset}",
+        "Market square repaved",
+    ]
+
+
+@pytest.mark.parametrize("packing", PACKINGS)
+def test_record_claiming_too_little_is_rejected_quietly(
+    tmp_path: Path, packing: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    fire, choir, market = records(three_pages())
+    liar = lie(choir, 200)  # the cut falls inside the page's one line of HTML
+    path = save(tmp_path, [fire, liar, market], packing)
+    assert titles_and_reasons(list(read_warc(path))) == [
+        "Barn fire contained",
+        f"{path}@{len(fire)}: corrupt WARC: Content-Length 200 does not end the record "
+        f"(no blank line follows); the next record is at offset {len(fire) + len(liar)}",
+        "Market square repaved",
+    ]
+    assert capfd.readouterr().err == ""  # warcio's own warning is not printed
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [b"a stray line\r\n", b"xyz", b"\x00\xff\xfe" * 40 + b"\n\n", b"\x1f\x8b\x08\x00"],
+    ids=["line", "glued-to-header", "binary", "gzip-magic"],
+)
+@pytest.mark.parametrize("packing", PACKINGS)
+def test_garbage_between_records_is_skipped(tmp_path: Path, junk: bytes, packing: str) -> None:
+    lead = b"not an archive\n"
+    fire, choir, market = records(three_pages())
+    path = save(tmp_path, [lead, fire, junk, choir, market], packing)
+    results = list(read_warc(path))
+    assert [type(r) for r in results] == [Rejected, Article, Rejected, Article, Article]
+    first, _, second, _, _ = results
+    assert first == Rejected(
+        f"{path}@0",
+        "corrupt WARC: not a WARC record (ArchiveLoadFailed: Unknown archive format, first line: "
+        f"['not', 'an', 'archive']); the next record is at offset {len(lead)}",
+    )
+    assert isinstance(second, Rejected)
+    assert second.origin == f"{path}@{len(lead) + len(fire)}"
+    assert second.reason == (
+        "corrupt WARC: not a WARC record; the next record is at offset "
+        f"{len(lead) + len(fire) + len(junk)}"
+    )
+
+
+@pytest.mark.parametrize("packing", PACKINGS)
+@pytest.mark.parametrize(
+    "keep", [b"WARC-Type:", b"WARC-Type: response\r\n"], ids=["mid-line", "eol"]
+)
+def test_record_cut_inside_its_headers_does_not_hide_the_next(
+    tmp_path: Path, keep: bytes, packing: str
+) -> None:
+    # warcio reads the cut headers and the next record's as one header block.
+    fire, choir, market = records(three_pages())
+    cut = fire[: fire.index(keep) + len(keep)]
+    path = save(tmp_path, [cut, choir, market], packing)
+    assert titles_and_reasons(list(read_warc(path))) == [
+        f"{path}@0: corrupt WARC: record headers cut short; the next record is at offset "
+        f"{len(cut)}",
+        "Choir wins national title",
+        "Market square repaved",
+    ]
+
+
+@pytest.mark.parametrize("packing", PACKINGS)
+def test_record_ending_on_a_line_end_inside_the_next_does_not_hide_it(
+    tmp_path: Path, packing: str
+) -> None:
+    fire, choir, market = records(three_pages())
+    # 12 bytes short: Content-Length takes "WARC/1.0" from the next record, and
+    # that record's "\r\n" looks like the blank line that ends a record.
+    cut = fire[:-12]
+    declared = re.search(rb"Content-Length: (\d+)", fire)
+    assert declared is not None
+    path = save(tmp_path, [cut, choir, market], packing)
+    assert titles_and_reasons(list(read_warc(path))) == [
+        f"{path}@0: corrupt WARC: Content-Length {declared.group(1).decode()} runs past the "
+        f"next record at offset {len(cut)}",
+        "Choir wins national title",
+        "Market square repaved",
+    ]
+
+
+FAKE_HEADER = "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n"
+
+
+@pytest.mark.parametrize("packing", PACKINGS)
+def test_honest_oversized_record_skipped_whole(tmp_path: Path, packing: str) -> None:
+    filler = f"<p>An archive record begins like this: {FAKE_HEADER} and so on.</p>" * 20
+    big = page("fire").replace(b"</article>", filler.encode() + b"</article>")
+    big_record, market = records(
+        [Response("https://ostby-tidende.test/big", big), three_pages()[2]]
+    )
+    path = save(tmp_path, [big_record, market], packing)
+    assert titles_and_reasons(list(read_warc(path, max_record_bytes=2000))) == [
+        f"{path}@0: record larger than 2000 bytes (limit), skipped",
+        "Market square repaved",
+    ]
+
+
+@pytest.mark.parametrize("packing", PACKINGS)
+def test_payload_holding_a_record_header_stays_whole(tmp_path: Path, packing: str) -> None:
+    quoted = f"<p>The archivist showed how a record begins: {FAKE_HEADER} It was plain text.</p>"
+    body = page("fire").replace(b"<p>Nobody", quoted.encode() + b"<p>Nobody")
+    fire, choir = records([Response("https://ostby-tidende.test/fire", body), three_pages()[1]])
+    path = save(tmp_path, [fire, choir], packing)
+    results = list(read_warc(path))
+    assert titles_and_reasons(results) == ["Barn fire contained", "Choir wins national title"]
+    assert isinstance(results[0], Article)
+    assert "The archivist showed how a record begins" in results[0].text
+    assert results[0].text.endswith(STORIES["fire"][1][1])
+
+
+def test_many_false_headers_end_without_looping(tmp_path: Path) -> None:
+    path = tmp_path / "headers.warc"
+    path.write_bytes(b"WARC/1.0\r\n" * 300 + b"WARC/1.1\n" * 300)
+    results = list(read_warc(path))
+    assert all(isinstance(r, Rejected) for r in results)
+    offsets = [int(r.origin.rsplit("@", 1)[1]) for r in results]
+    assert offsets == sorted(set(offsets))
+    assert len(results) <= 600
+
+
+def test_gzip_content_read_whatever_the_name(tmp_path: Path) -> None:
+    parts = records(three_pages())
+    gzipped, plain = tmp_path / "gzipped.warc", tmp_path / "plain.warc.gz"
+    gzipped.write_bytes(gzip.compress(b"".join(parts)))
+    plain.write_bytes(b"".join(parts))
+    expected = [title for title, _ in STORIES.values()]
+    assert titles_and_reasons(list(read_warc(gzipped))) == expected
+    assert titles_and_reasons(list(read_warc(plain))) == expected
