@@ -7,6 +7,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.property.fuzzing import budget
 from unspun.config import IndexParams
 from unspun.index.fingerprint import distinct, fingerprints, fingerprints_many, index_keys
 
@@ -24,6 +25,7 @@ params = st.builds(
 
 
 @given(st.lists(article, max_size=6), params)
+@budget(100)
 def test_batched_fingerprints_equal_one_article_at_a_time(
     articles: list[list[list[str]]], p: IndexParams
 ) -> None:

@@ -16,11 +16,9 @@ The inputs start from valid files that are then mutated (truncated, bytes
 flipped, garbage inserted, slices duplicated, a WARC ``Content-Length`` lied
 about), or are pure random bytes.
 
-Budget: each test runs a few seconds by default. Set ``UNSPUN_FUZZ_EXAMPLES`` to
-an integer to raise every test's ``max_examples`` to at least that many, e.g.
-``UNSPUN_FUZZ_EXAMPLES=5000 pytest tests/property/test_reader_props.py`` for a
-reliability run of several minutes. ``deadline`` is off throughout: trafilatura
-is slow on its first pages and the machine may be busy.
+Budget: each test runs a few seconds by default; ``UNSPUN_FUZZ_EXAMPLES`` raises it
+(:mod:`tests.property.fuzzing`), e.g. ``UNSPUN_FUZZ_EXAMPLES=5000 pytest
+tests/property/test_reader_props.py`` for a reliability run of several minutes.
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import re
 import signal
 import tempfile
@@ -38,36 +35,18 @@ from pathlib import Path
 from types import FrameType
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from tests.property.fuzzing import budget
 from unspun.errors import InputError
 from unspun.ingest import DEFAULT_MAX_RECORD_BYTES, read_path, read_paths
 from unspun.records import Article, Rejected
 
 #: An example still reading after this many seconds is reported as a hang.
 HANG_SECONDS = 60
-
-
-def _fuzz_examples() -> int:
-    raw = os.environ.get("UNSPUN_FUZZ_EXAMPLES", "").strip()
-    if not raw:
-        return 0
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValueError(f"UNSPUN_FUZZ_EXAMPLES must be an integer, got {raw!r}") from None
-
-
-def budget(default: int) -> settings:
-    """Settings for one fuzz test: ``default`` examples, more if the environment asks."""
-    return settings(
-        max_examples=max(default, _fuzz_examples()),
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
 
 
 class Hang(BaseException):

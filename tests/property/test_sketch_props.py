@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.property.fuzzing import budget
 from unspun.align import trace
 from unspun.align.diff import content_words, sequence_similarity
 from unspun.align.sketch import Candidates, assess, may_match
@@ -55,7 +56,7 @@ def _check(stored_words: list[str], traced_words: list[str], params: TraceParams
         assert may_match(query.sketch, rows, params)[0], (stored_words, traced_words)
 
 
-@settings(max_examples=400)
+@budget(400)
 @given(related_pairs(), st.sampled_from(PARAMS))
 def test_sketch_keeps_every_related_match(
     pair: tuple[list[str], list[str]], params: TraceParams
@@ -63,7 +64,7 @@ def test_sketch_keeps_every_related_match(
     _check(pair[0], pair[1], params)
 
 
-@settings(max_examples=300)
+@budget(300)
 @given(sentences, sentences, st.sampled_from(PARAMS))
 def test_sketch_keeps_every_match_of_any_two_sentences(
     a: list[str], b: list[str], params: TraceParams
@@ -71,7 +72,7 @@ def test_sketch_keeps_every_match_of_any_two_sentences(
     _check(a, b, params)
 
 
-@settings(max_examples=300)
+@budget(300)
 @given(related_pairs())
 def test_sketch_likeness_bounds_the_sequence_similarity(pair: tuple[list[str], list[str]]) -> None:
     stored, traced = (words(" ".join(p)) for p in pair)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.property.fuzzing import budget
 from unspun.records import Span
 from unspun.text import (
     MAX_SENTENCE_CHARS,
@@ -32,7 +33,7 @@ _PIECES = [*_WORDS.split(), "e\u0301", "\u00ad", "\u200b", "\ufeff"]
 _GAPS = [" ", " ", " ", "  ", "\n", "\n\n", "\r\n", "\t", "\u00a0", "\u2003", "", "\n \n\n"]
 
 # Property tests may run on a busy machine: no per-example deadline.
-_RELAXED = settings(deadline=None)
+_RELAXED = budget(100)
 
 news_text = st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_GAPS)), max_size=60).map(
     lambda pairs: "".join(p + g for p, g in pairs)
@@ -111,7 +112,7 @@ def test_to_raw_spans_are_valid(raw: str, data: st.DataObject) -> None:
 
 
 @given(texts)
-@settings(max_examples=300, deadline=None)
+@budget(300)
 def test_sentences_cover_text(raw: str) -> None:
     spans = split_sentences(raw)
     _assert_cover(raw, spans, wordless_gaps=True)
@@ -129,7 +130,7 @@ long_runs = st.tuples(
 
 
 @given(st.one_of(long_runs, st.tuples(texts, long_runs).map("\n".join)))
-@settings(max_examples=100, deadline=None)
+@budget(100)
 def test_long_runs_are_cut_into_bounded_pieces_that_cover_them(raw: str) -> None:
     seg = segment(raw)
     _assert_cover(raw, seg.spans, wordless_gaps=True)
