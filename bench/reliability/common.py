@@ -42,13 +42,14 @@ class Outcome:
     Attributes:
         part: The part ("kills", "disk", "poison", "load", "fuzz", "racers").
         case: What was tried, in a few words ("gzip bomb: 1 GiB of newlines").
-        held: Whether every promise checked for this case held.
+        held: Whether every promise checked for this case held; None when the case
+            could not be run here (``detail`` says why).
         detail: What happened, in one line ("exit 2, one line: ...").
         figures: Measurements (peak memory in MiB, seconds, counts...).
     """
 
     part: str
     case: str
-    held: bool
+    held: bool | None
     detail: str
     figures: dict[str, float | int | str] = field(default_factory=dict)
