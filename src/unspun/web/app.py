@@ -1,8 +1,9 @@
 """The FastAPI application behind ``unspun serve``: pages, the ``/api/v1`` API, error answers.
 
 Errors are answered as JSON ``{"error": "..."}`` under ``/api`` and as a short page
-elsewhere: 400 malformed request, 404 unknown article or page, 413 body over the limit
-(refused on the raw size, before parsing), 422 invalid field, 503 no index yet.
+elsewhere: 400 malformed request, 404 unknown article or page, 408 body too slow to
+arrive, 413 body over the limit (refused on the raw size, before parsing), 422 invalid
+field, 503 no index yet.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 DESCRIPTION = """Trace every sentence of a news article to the earlier reports it came from
 (against the index the server was started with), or read forensic signs from its text
 alone. The JSON is the same as `unspun trace --json` and `unspun check --json` print.
-Errors are `{"error": "<message>"}` with status 400, 404, 413, 422 or 503."""
+Errors are `{"error": "<message>"}` with status 400, 404, 408, 413, 422 or 503."""
 
 _FIELD_MESSAGES = {
     "missing": "is required",
@@ -125,6 +126,12 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.include_router(api_router(settings), prefix="/api/v1")
     app.include_router(pages_router(settings, ReportCache(settings.report_cache_size), renderer))
     answers.install(app)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, refuse=answers)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        total_timeout=settings.body_timeout,
+        idle_timeout=settings.body_idle_timeout,
+        refuse=answers,
+    )
     app.add_middleware(SecurityHeaders)
     return app
