@@ -346,6 +346,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         body_timeout=args.body_timeout,
         body_idle_timeout=args.body_idle_timeout,
         header_timeout=args.header_timeout,
+        send_timeout=args.send_timeout,
         max_connections=args.max_connections,
     )
     if db.exists() and not (db / META_NAME).exists():
@@ -402,6 +403,14 @@ def serve_bounds(p: argparse.ArgumentParser) -> None:
         "opens or the previous answer ends, else the connection is closed "
         f"(default {default['header_timeout']:g}; an idle connection between requests "
         f"is closed after {default['keep_alive_timeout']} s)",
+    )
+    p.add_argument(
+        "--send-timeout",
+        type=float,
+        default=default["send_timeout"],
+        metavar="SECONDS",
+        help="a client that leaves an answer unread this long, the send buffer full, is "
+        f"disconnected (default {default['send_timeout']:g})",
     )
     p.add_argument(
         "--max-connections",
@@ -540,7 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--workers must be at least 1")
     if getattr(args, "commit_every", 1) < 1:
         parser.error("--commit-every must be at least 1")
-    for seconds in ("body_timeout", "body_idle_timeout", "header_timeout"):
+    for seconds in ("body_timeout", "body_idle_timeout", "header_timeout", "send_timeout"):
         value = getattr(args, seconds, 1.0)
         if not (math.isfinite(value) and value > 0):
             parser.error(f"--{seconds.replace('_', '-')} must be a positive number of seconds")

@@ -210,8 +210,9 @@ def test_upload_over_the_limit_is_413(demo_db: Path) -> None:
         ("body_timeout", 0.0, "body_timeout must be a positive number of seconds, got 0.0"),
         ("body_idle_timeout", float("nan"), "body_idle_timeout must be a positive number"),
         ("header_timeout", float("inf"), "header_timeout must be a positive number"),
+        ("send_timeout", -1.0, "send_timeout must be a positive number"),
     ],
-    ids=["body-size", "connections", "keep-alive", "body-time", "body-idle", "headers"],
+    ids=["body-size", "connections", "keep-alive", "body-time", "body-idle", "headers", "send"],
 )
 def test_settings_are_checked(demo_db: Path, field: str, value: float, message: str) -> None:
     with pytest.raises(ValueError, match=message):

@@ -43,9 +43,10 @@ def test_a_port_out_of_range(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         ("--body-idle-timeout", "-1", "--body-idle-timeout must be a positive number"),
         ("--header-timeout", "nan", "--header-timeout must be a positive number"),
         ("--header-timeout", "inf", "--header-timeout must be a positive number"),
+        ("--send-timeout", "0", "--send-timeout must be a positive number"),
         ("--max-connections", "0", "--max-connections must be at least 1"),
     ],
-    ids=["body-zero", "idle-negative", "header-nan", "header-infinite", "no-connections"],
+    ids=["body-zero", "idle-negative", "header-nan", "header-inf", "send-zero", "no-connections"],
 )
 def test_bounds_out_of_range(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, message: str

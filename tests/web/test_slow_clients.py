@@ -24,6 +24,7 @@ from tests.web.conftest import served
 HEADER_S = 1.5
 BODY_IDLE_S = 1.5
 BODY_TOTAL_S = 3.0
+SEND_S = 1.5
 MARGIN_S = 8.0  # past a bound, on a loaded machine
 STALLED = 60
 JSON_HEAD = (
@@ -40,6 +41,7 @@ def server(demo_db: Path) -> Iterator[str]:
         "--header-timeout": HEADER_S,
         "--body-idle-timeout": BODY_IDLE_S,
         "--body-timeout": BODY_TOTAL_S,
+        "--send-timeout": SEND_S,
     }
     with served(demo_db, *(str(x) for pair in bounds.items() for x in pair)) as base:
         yield base
@@ -187,6 +189,20 @@ def test_the_next_request_on_a_kept_alive_connection_is_bounded_too(server: str)
     sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 12")  # and no more
     raw, _ = _until_closed(sock, HEADER_S + MARGIN_S)
     assert raw == b""
+
+
+def test_a_client_that_does_not_read_its_answers_is_dropped(server: str) -> None:
+    # 1,000 pipelined requests ask for about 10 MB: more than the kernel's buffers hold
+    # (the client's receive buffer is kept small), so the server's sending stalls.
+    asked = 1000
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", urlsplit(server).port or 80))
+    sock.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * asked)
+    time.sleep(SEND_S + MARGIN_S / 2)  # reading nothing
+    _served_meanwhile(server)
+    raw, _ = _until_closed(sock, MARGIN_S)
+    assert raw.count(b"HTTP/1.1 200 OK") < asked  # let go before the end
 
 
 def test_connections_beyond_the_cap_get_503(demo_db: Path) -> None:

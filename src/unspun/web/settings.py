@@ -18,8 +18,10 @@ class WebSettings:
     closed without an answer: nothing was understood to answer); each piece of the body
     must follow the previous one within ``body_idle_timeout`` and the whole body must be
     in within ``body_timeout`` of the headers (else 408, and the connection is closed);
-    between two requests a connection may sit idle for ``keep_alive_timeout``; and at most
-    ``max_connections`` connections are served at once (a request over the cap gets 503).
+    an answer the client does not read may not fill the send buffer for longer than
+    ``send_timeout`` (else the connection is dropped); between two requests a connection
+    may sit idle for ``keep_alive_timeout``; and at most ``max_connections`` connections
+    are served at once (a request over the cap gets 503).
     The headers' size is bounded by the HTTP parser (16 KiB; 400 beyond).
 
     Attributes:
@@ -38,6 +40,8 @@ class WebSettings:
             matters when shorter than what is left of ``body_timeout``).
         header_timeout: Seconds from the connection's opening, or from the end of the
             previous answer on it, by which a request's headers must be complete.
+        send_timeout: Seconds an answer may wait, its send buffer full, for the client to
+            read some of it.
         keep_alive_timeout: Whole seconds an idle connection is kept open for a next
             request.
         max_connections: Connections served at once, idle ones included; a request
@@ -52,6 +56,7 @@ class WebSettings:
     body_timeout: float = 30.0
     body_idle_timeout: float = 10.0
     header_timeout: float = 10.0
+    send_timeout: float = 30.0
     keep_alive_timeout: int = 5
     max_connections: int = 100
 
@@ -67,7 +72,7 @@ class WebSettings:
         for name in counts:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("body_timeout", "body_idle_timeout", "header_timeout"):
+        for name in ("body_timeout", "body_idle_timeout", "header_timeout", "send_timeout"):
             seconds = getattr(self, name)
             if not (math.isfinite(seconds) and seconds > 0):
                 raise ValueError(f"{name} must be a positive number of seconds, got {seconds}")
