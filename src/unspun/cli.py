@@ -8,7 +8,9 @@ start-up stays fast.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
+import math
 import os
 import sys
 import time
@@ -343,21 +345,30 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """``unspun serve [--db DB] [--host H] [--port P]``: the web page and the HTTP API."""
+    """``unspun serve [--db DB] [--host H] [--port P] [bounds]``: the web page and the HTTP
+    API, with each connection bounded in time and their number capped (see
+    :class:`unspun.web.settings.WebSettings`)."""
     import socket
 
     from unspun.index.store import META_NAME
 
     try:
-        import uvicorn
-
         from unspun.web.app import create_app
+        from unspun.web.server import serve
         from unspun.web.settings import WebSettings
     except ImportError as exc:
         from unspun.errors import MissingExtraError
 
         raise MissingExtraError(exc.name or "fastapi", "web", "unspun serve") from exc
     db: Path = args.db
+    settings = WebSettings(
+        db=db,
+        body_timeout=args.body_timeout,
+        body_idle_timeout=args.body_idle_timeout,
+        header_timeout=args.header_timeout,
+        send_timeout=args.send_timeout,
+        max_connections=args.max_connections,
+    )
     if db.exists() and not (db / META_NAME).exists():
         raise UsageError(f"{db}: not an unspun index folder; choose another --db")
     if not 0 <= args.port <= 65535:
@@ -377,10 +388,58 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"unspun: listening on {args.host}: other machines can reach it", file=sys.stderr)
     print(f"unspun: serving http://{shown}:{port}/ (index: {db}); Ctrl-C stops", flush=True)
-    app = create_app(WebSettings(db=db))
-    config = uvicorn.Config(app, log_level="warning", access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    serve(create_app(settings), settings, sock)
     return EXIT_OK
+
+
+def serve_bounds(p: argparse.ArgumentParser) -> None:
+    """The options of ``unspun serve`` that bound slow clients; their defaults are
+    :class:`unspun.web.settings.WebSettings`'s (a light import: no web framework)."""
+    from unspun.web.settings import WebSettings
+
+    default = {f.name: f.default for f in dataclasses.fields(WebSettings)}
+    p.add_argument(
+        "--body-timeout",
+        type=float,
+        default=default["body_timeout"],
+        metavar="SECONDS",
+        help="a request body must arrive whole within this time after its headers, else "
+        f"408 and the connection is closed (default {default['body_timeout']:g})",
+    )
+    p.add_argument(
+        "--body-idle-timeout",
+        type=float,
+        default=default["body_idle_timeout"],
+        metavar="SECONDS",
+        help="longest pause between two pieces of a body, else 408 "
+        f"(default {default['body_idle_timeout']:g})",
+    )
+    p.add_argument(
+        "--header-timeout",
+        type=float,
+        default=default["header_timeout"],
+        metavar="SECONDS",
+        help="a request's headers must be complete within this time after the connection "
+        "opens or the previous answer ends, else the connection is closed "
+        f"(default {default['header_timeout']:g}; an idle connection between requests "
+        f"is closed after {default['keep_alive_timeout']} s)",
+    )
+    p.add_argument(
+        "--send-timeout",
+        type=float,
+        default=default["send_timeout"],
+        metavar="SECONDS",
+        help="a client that leaves an answer unread this long, the send buffer full, is "
+        f"disconnected (default {default['send_timeout']:g})",
+    )
+    p.add_argument(
+        "--max-connections",
+        type=int,
+        default=default["max_connections"],
+        metavar="N",
+        help="connections served at once, idle ones included; a request beyond them gets "
+        f"503 (default {default['max_connections']})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -490,6 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_option(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve_bounds(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("demo", help="index a bundled fictional corpus and trace a sample")
@@ -509,6 +569,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--workers must be at least 1")
     if getattr(args, "commit_every", 1) < 1:
         parser.error("--commit-every must be at least 1")
+    for seconds in ("body_timeout", "body_idle_timeout", "header_timeout", "send_timeout"):
+        value = getattr(args, seconds, 1.0)
+        if not (math.isfinite(value) and value > 0):
+            parser.error(f"--{seconds.replace('_', '-')} must be a positive number of seconds")
+    if getattr(args, "max_connections", 1) < 1:
+        parser.error("--max-connections must be at least 1")
     if getattr(args, "cross", None) is not None and not args.semantic:
         parser.error("--cross needs --semantic (it names the cross-encoder's weights)")
     try:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -188,3 +191,24 @@ def test_trace_of_a_text_with_no_indexed_key(client: TestClient) -> None:
     answer = client.post("/api/v1/trace", json={"title": "", "text": "0"})
     assert answer.status_code == 200
     assert answer.json()["sentences"][0]["verdict"] == "original"
+
+
+def test_the_checks_models_are_loaded_before_the_first_request(demo_db: Path) -> None:
+    # In a fresh interpreter: this one has long loaded them for other tests.
+    script = (
+        "from fastapi.testclient import TestClient\n"
+        "from unspun.forensics.verdict import load_verdict_model\n"
+        "from unspun.stance.model import load_model\n"
+        "from unspun.web.app import create_app\n"
+        "from unspun.web.settings import WebSettings\n"
+        f"with TestClient(create_app(WebSettings(db={str(demo_db)!r}))):\n"
+        "    loaded = [load_model.cache_info().currsize, "
+        "load_verdict_model.cache_info().currsize]\n"
+        "print(loaded)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[1, 1]"

@@ -10,9 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from tests.web.conftest import served
 from unspun.demo import CORPUS
 from unspun.pipeline import index_paths
 from unspun.report.terminal import PALETTE
@@ -68,22 +66,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`unspun serve` on a free loopback port over the demo index; its base URL."""
     db = tmp_path_factory.mktemp("serve") / "demo.db"
     index_paths([CORPUS], db, workers=1)
-    command = [sys.executable, "-m", "unspun", "serve", "--db", str(db), "--port", "0"]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        assert match, f"unexpected first line from unspun serve: {line!r}"
-        base = match.group(0)
-        deadline = time.monotonic() + 30
-        while httpx.get(base + "api/v1/health").status_code != 200:
-            assert time.monotonic() < deadline, "unspun serve did not answer in 30 s"
-            time.sleep(0.1)
+    with served(db) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture

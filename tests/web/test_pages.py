@@ -201,9 +201,22 @@ def test_upload_over_the_limit_is_413(demo_db: Path) -> None:
         assert page.status_code == 413 and "Too large" in page.text
 
 
-def test_settings_are_checked(demo_db: Path) -> None:
-    with pytest.raises(ValueError, match="max_body_bytes must be at least 1"):
-        WebSettings(db=demo_db, max_body_bytes=0)
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("max_body_bytes", 0, "max_body_bytes must be at least 1"),
+        ("max_connections", 0, "max_connections must be at least 1"),
+        ("keep_alive_timeout", 0, "keep_alive_timeout must be at least 1"),
+        ("body_timeout", 0.0, "body_timeout must be a positive number of seconds, got 0.0"),
+        ("body_idle_timeout", float("nan"), "body_idle_timeout must be a positive number"),
+        ("header_timeout", float("inf"), "header_timeout must be a positive number"),
+        ("send_timeout", -1.0, "send_timeout must be a positive number"),
+    ],
+    ids=["body-size", "connections", "keep-alive", "body-time", "body-idle", "headers", "send"],
+)
+def test_settings_are_checked(demo_db: Path, field: str, value: float, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        WebSettings(db=demo_db, **{field: value})
 
 
 def test_a_pasted_text_over_a_megabyte_is_read(bare_client: TestClient) -> None:

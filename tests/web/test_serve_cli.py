@@ -34,3 +34,24 @@ def test_a_port_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_a_port_out_of_range(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, err = _run(capsys, "--db", str(tmp_path / "db"), "--port", "70000")
     assert code == 2 and "is not a port number" in err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--body-timeout", "0", "--body-timeout must be a positive number of seconds"),
+        ("--body-idle-timeout", "-1", "--body-idle-timeout must be a positive number"),
+        ("--header-timeout", "nan", "--header-timeout must be a positive number"),
+        ("--header-timeout", "inf", "--header-timeout must be a positive number"),
+        ("--send-timeout", "0", "--send-timeout must be a positive number"),
+        ("--max-connections", "0", "--max-connections must be at least 1"),
+    ],
+    ids=["body-zero", "idle-negative", "header-nan", "header-inf", "send-zero", "no-connections"],
+)
+def test_bounds_out_of_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, message: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--db", str(tmp_path / "db"), option, value])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err

@@ -94,6 +94,7 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     described = {
         400: "Malformed request (not JSON, or not a JSON object).",
         404: "No such article in the index.",
+        408: "Request body too slow to arrive (the connection is closed).",
         413: "Request body over the size limit (checked before parsing).",
         422: "Invalid field (for example an empty text).",
         503: "No index yet (build one with `unspun index`).",
@@ -116,7 +117,7 @@ def api_router(settings: WebSettings) -> APIRouter:
         summary="Trace an article's sentences to their sources in the index",
         responses={
             **_example(examples.TRACE, "As `unspun trace --json`."),
-            **_errors(400, 413, 422, 503),
+            **_errors(400, 408, 413, 422, 503),
         },
     )
     def trace(article: ArticleIn) -> JSONResponse:
@@ -131,7 +132,7 @@ def api_router(settings: WebSettings) -> APIRouter:
         summary="Read forensic signs from an article's text alone (no index needed)",
         responses={
             **_example(examples.CHECK, "As `unspun check --json`."),
-            **_errors(400, 413, 422),
+            **_errors(400, 408, 413, 422),
         },
     )
     def check(article: ArticleIn) -> JSONResponse:
