@@ -350,7 +350,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     :class:`unspun.web.settings.WebSettings`)."""
     import socket
 
-    from unspun.index.store import META_NAME
+    from unspun.index.store import LOCK_NAME, META_NAME
 
     try:
         from unspun.web.app import create_app
@@ -369,7 +369,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         send_timeout=args.send_timeout,
         max_connections=args.max_connections,
     )
-    if db.exists() and not (db / META_NAME).exists():
+    if db.exists() and not (db / META_NAME).exists() and not (db / LOCK_NAME).exists():
         raise UsageError(f"{db}: not an unspun index folder; choose another --db")
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port: {args.port} is not a port number (0-65535)")
@@ -381,13 +381,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     if not db.exists():
-        print(
-            f"unspun: no index at {db} yet: trace answers 503 until 'unspun index' builds it",
-            file=sys.stderr,
-        )
+        _say(f"unspun: no index at {db} yet: trace answers 503 until 'unspun index' builds it")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"unspun: listening on {args.host}: other machines can reach it", file=sys.stderr)
-    print(f"unspun: serving http://{shown}:{port}/ (index: {db}); Ctrl-C stops", flush=True)
+    print(
+        one_line(f"unspun: serving http://{shown}:{port}/ (index: {db}); Ctrl-C stops"), flush=True
+    )
     serve(create_app(settings), settings, sock)
     return EXIT_OK
 

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bench.faults import (
@@ -20,6 +21,7 @@ from bench.faults import (
     run_unspun,
     synthetic_corpus,
 )
+from tests.web.conftest import served
 from unspun.config import IndexParams
 from unspun.errors import StoreError
 from unspun.index.store import IndexReader, IndexWriter
@@ -131,6 +133,12 @@ def test_an_index_on_read_only_storage_is_read_and_never_written(
     refused = run_unspun(*index_args(corpus, db))
     assert refused.returncode == 2 and one_clear_line(refused.stderr) is None, refused.stderr
     assert "cannot write to this storage" in refused.stderr
+    with served(db) as base:
+        health = httpx.get(base + "api/v1/health").json()
+        assert health["index"] is True and health["read_only"] is True
+        answer = httpx.post(base + "api/v1/trace", json={"text": first["text"]}, timeout=60)
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == json.loads(traced.stdout)
     assert sorted(p.name for p in db.iterdir()) == files
 
     small_disk.read_only(False)

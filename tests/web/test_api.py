@@ -85,6 +85,7 @@ def test_stats_and_health(client: TestClient) -> None:
         "status": "ok",
         "version": "0.1.0",
         "index": True,
+        "read_only": False,
     }
 
 

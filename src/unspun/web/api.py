@@ -88,6 +88,11 @@ class HealthOut(BaseModel):
     status: str = Field(examples=["ok"])
     version: str
     index: bool
+    read_only: bool = Field(
+        False,
+        description="The index lies on storage that cannot be written (an archive, a "
+        "read-only mount): it is traced against, never added to.",
+    )
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -168,17 +173,23 @@ def api_router(settings: WebSettings) -> APIRouter:
 
     @router.get("/health", summary="Whether the server is up and has an index")
     def health() -> HealthOut:
-        return HealthOut(status="ok", version=__version__, index=index_ready(settings))
+        ready, read_only = index_state(settings)
+        return HealthOut(status="ok", version=__version__, index=ready, read_only=read_only)
 
     return router
 
 
 def index_ready(settings: WebSettings) -> bool:
     """Whether an index can be opened at ``settings.db``."""
+    return index_state(settings)[0]
+
+
+def index_state(settings: WebSettings) -> tuple[bool, bool]:
+    """Whether an index can be opened at ``settings.db``, and whether it is read-only."""
     from unspun.errors import StoreError
 
     try:
-        IndexReader(settings.db).close()
+        with IndexReader(settings.db) as reader:
+            return True, reader.read_only
     except StoreError:
-        return False
-    return True
+        return False, False
