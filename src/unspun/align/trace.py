@@ -60,6 +60,8 @@ if TYPE_CHECKING:
 TRACE_BATCH_WORDS = 8_000
 #: Articles a trace keeps read between batches before it lets go of unmatched ones.
 CACHE_KEPT = 2_000
+#: Stored sentences whose words a trace keeps between batches.
+WORDS_KEPT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +147,11 @@ class _ArticleCache:
         self.articles.update(self.reader.articles(missing))
 
     def keep(self, rowids: set[int]) -> None:
-        """Let go of the articles (and their sentences' words) not in ``rowids``, when
-        more than :data:`CACHE_KEPT` are held; a later stage reads again what it needs."""
+        """Let go of what a long trace no longer needs: the articles not in ``rowids``
+        when more than :data:`CACHE_KEPT` are held, and the sentences' words when more
+        than :data:`WORDS_KEPT` are (a later stage makes again those it needs)."""
+        if len(self._words) > WORDS_KEPT:
+            self._words = {}
         if len(self.articles) <= CACHE_KEPT:
             return
         self.articles = {r: a for r, a in self.articles.items() if r in rowids}
@@ -350,7 +355,8 @@ class Tracer:
         for batch in _batches(all_q):
             found, heads = self._candidates(batch, cache)
             scored += found
-            ranked += heads
+            # Only the semantic stage reads the rankings again (a long article's are big).
+            ranked += heads if self.embedder is not None else [[] for _ in heads]
             cache.keep({s.rowid for matches in scored for s in matches})
 
         rescued_from = self._rescue(queries, scored, cache)

@@ -15,6 +15,7 @@ from unspun.ingest import article_from_mapping
 from unspun.records import Article, Rejected
 from unspun.web import examples
 from unspun.web.errors import WebError
+from unspun.web.gate import AnalysisGate
 from unspun.web.settings import WebSettings
 
 
@@ -113,8 +114,9 @@ def _example(example: dict[str, Any], description: str) -> dict[int | str, dict[
     }
 
 
-def api_router(settings: WebSettings) -> APIRouter:
-    """The ``/api/v1`` routes over the index at ``settings.db``."""
+def api_router(settings: WebSettings, gate: AnalysisGate) -> APIRouter:
+    """The ``/api/v1`` routes over the index at ``settings.db``; traces and checks take
+    their turn at ``gate``."""
     router = APIRouter(tags=["API"])
 
     @router.post(
@@ -126,10 +128,13 @@ def api_router(settings: WebSettings) -> APIRouter:
         },
     )
     def trace(article: ArticleIn) -> JSONResponse:
-        from unspun.pipeline import trace_article
+        from unspun.pipeline import check_length, trace_article
         from unspun.report.json import trace_to_dict
 
-        report = trace_article(article.to_article(), settings.db)
+        given = article.to_article()
+        check_length(given)
+        with gate.admit(given):
+            report = trace_article(given, settings.db)
         return JSONResponse(trace_to_dict(report))
 
     @router.post(
@@ -141,10 +146,13 @@ def api_router(settings: WebSettings) -> APIRouter:
         },
     )
     def check(article: ArticleIn) -> JSONResponse:
-        from unspun.pipeline import check_article
+        from unspun.pipeline import check_article, check_length
         from unspun.report.json import check_to_dict
 
-        return JSONResponse(check_to_dict(check_article(article.to_article())))
+        given = article.to_article()
+        check_length(given)
+        with gate.admit(given):
+            return JSONResponse(check_to_dict(check_article(given)))
 
     @router.get(
         "/articles/{article_id:path}",

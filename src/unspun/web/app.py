@@ -25,6 +25,7 @@ from unspun.errors import StoreError, TooLongError
 from unspun.web import examples
 from unspun.web.api import ArticleIn, api_router
 from unspun.web.errors import WebError
+from unspun.web.gate import AnalysisGate
 from unspun.web.middleware import BodyLimit, SecurityHeaders
 from unspun.web.pages import pages_router
 from unspun.web.rendering import Assets, Renderer
@@ -152,8 +153,10 @@ def create_app(settings: WebSettings) -> FastAPI:
     )
     renderer = Renderer(Assets.load())
     answers = ErrorAnswers(renderer)
-    app.include_router(api_router(settings), prefix="/api/v1")
-    app.include_router(pages_router(settings, ReportCache(settings.report_cache_size), renderer))
+    gate = AnalysisGate(settings.analysis_chars, settings.analysis_wait)
+    cache = ReportCache(settings.report_cache_size, settings.report_cache_chars)
+    app.include_router(api_router(settings, gate), prefix="/api/v1")
+    app.include_router(pages_router(settings, cache, renderer, gate))
     answers.install(app)
     app.add_middleware(
         BodyLimit,

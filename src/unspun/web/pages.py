@@ -12,9 +12,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from unspun.errors import StoreError
 from unspun.ingest import article_from_mapping, read_path
 from unspun.ingest.records import normalise_published
+from unspun.pipeline import check_length
 from unspun.records import Article, Rejected, TraceReport
 from unspun.web.api import index_ready
 from unspun.web.errors import WebError
+from unspun.web.gate import AnalysisGate
 from unspun.web.rendering import Renderer
 from unspun.web.reports import KEY_PATTERN, Kind, ReportCache, StoredReport, compute
 from unspun.web.search import FIELDS, Field, search
@@ -63,7 +65,10 @@ def article_from_form(title: str, text: str, published: str) -> Article:
 class Pages:
     """The page routes over one index, report cache and renderer."""
 
-    def __init__(self, settings: WebSettings, cache: ReportCache, renderer: Renderer) -> None:
+    def __init__(
+        self, settings: WebSettings, cache: ReportCache, renderer: Renderer, gate: AnalysisGate
+    ) -> None:
+        self.gate = gate
         self.settings = settings
         self.cache = cache
         self.renderer = renderer
@@ -90,7 +95,9 @@ class Pages:
                 article = article_from_upload(upload.filename, upload.file.read())
             else:
                 article = article_from_form(title, text, published)
-            stored = compute(kind, article, self.settings.db)
+            check_length(article)
+            with self.gate.admit(article):
+                stored = compute(kind, article, self.settings.db)
         except WebError as err:
             return self.analyse(err.status, err.message, **typed)
         except StoreError as exc:
@@ -149,9 +156,11 @@ class Pages:
         )
 
 
-def pages_router(settings: WebSettings, cache: ReportCache, renderer: Renderer) -> APIRouter:
+def pages_router(
+    settings: WebSettings, cache: ReportCache, renderer: Renderer, gate: AnalysisGate
+) -> APIRouter:
     """The HTML pages and their static assets (left out of the OpenAPI schema)."""
-    pages = Pages(settings, cache, renderer)
+    pages = Pages(settings, cache, renderer, gate)
     router = APIRouter(include_in_schema=False)
 
     @router.get("/")

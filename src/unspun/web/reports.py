@@ -58,21 +58,41 @@ def compute(kind: Kind, article: Article, db: Path) -> StoredReport:
     return StoredReport(report_key(kind, article), kind, article, report, data)
 
 
-class ReportCache:
-    """A thread-safe least-recently-used map of report key to :class:`StoredReport`."""
+def _weight(stored: StoredReport) -> int:
+    return len(stored.article.text) + len(stored.article.title)
 
-    def __init__(self, size: int) -> None:
+
+class ReportCache:
+    """A thread-safe least-recently-used map of report key to :class:`StoredReport`,
+    bounded in reports and in the characters of their articles (a report of a long
+    article is large).
+
+    Args:
+        size: Most reports kept.
+        chars: Most characters of article text kept (the newest report is kept
+            whatever its length).
+    """
+
+    def __init__(self, size: int, chars: int = 2_000_000) -> None:
         self._size = size
+        self._chars = chars
+        self._held = 0
         self._items: OrderedDict[str, StoredReport] = OrderedDict()
         self._lock = threading.Lock()
 
     def put(self, stored: StoredReport) -> None:
-        """Keep a report, dropping the least recently used one when full."""
+        """Keep a report, dropping the least recently used ones while over a bound."""
         with self._lock:
+            old = self._items.pop(stored.key, None)
+            if old is not None:
+                self._held -= _weight(old)
             self._items[stored.key] = stored
-            self._items.move_to_end(stored.key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            self._held += _weight(stored)
+            while len(self._items) > 1 and (
+                len(self._items) > self._size or self._held > self._chars
+            ):
+                _, dropped = self._items.popitem(last=False)
+                self._held -= _weight(dropped)
 
     def get(self, key: str) -> StoredReport | None:
         """The report with this key, or None when it was never computed or was dropped."""

@@ -31,6 +31,12 @@ class WebSettings:
             parsing); larger requests get 413.
         report_cache_size: Reports kept in memory for ``/reports/{hash}`` (least recently
             used ones are dropped first).
+        report_cache_chars: Characters of article text whose reports are kept at most
+            (a report's size grows with its article's length).
+        analysis_chars: Characters of article text traced or checked at once (see
+            :mod:`unspun.web.gate`: ordinary articles run side by side, the longest
+            wait their turn).
+        analysis_wait: Seconds a request may wait for its turn before it gets 503.
         search_limit: Most articles listed by a search of the index.
         search_scan_limit: Most stored articles read when searching for a phrase in the
             article bodies (they are compressed, so each is read and decompressed).
@@ -51,6 +57,9 @@ class WebSettings:
     db: Path
     max_body_bytes: int = 5 * MB
     report_cache_size: int = 256
+    report_cache_chars: int = 2_000_000
+    analysis_chars: int = 1_500_000
+    analysis_wait: float = 60.0
     search_limit: int = 50
     search_scan_limit: int = 20_000
     body_timeout: float = 30.0
@@ -64,6 +73,8 @@ class WebSettings:
         counts = (
             "max_body_bytes",
             "report_cache_size",
+            "report_cache_chars",
+            "analysis_chars",
             "search_limit",
             "search_scan_limit",
             "keep_alive_timeout",
@@ -72,7 +83,14 @@ class WebSettings:
         for name in counts:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("body_timeout", "body_idle_timeout", "header_timeout", "send_timeout"):
+        timeouts = (
+            "body_timeout",
+            "body_idle_timeout",
+            "header_timeout",
+            "send_timeout",
+            "analysis_wait",
+        )
+        for name in timeouts:
             seconds = getattr(self, name)
             if not (math.isfinite(seconds) and seconds > 0):
                 raise ValueError(f"{name} must be a positive number of seconds, got {seconds}")

@@ -290,6 +290,7 @@ def test_batching_long_articles_changes_no_result(
     whole = tracer.trace(Article(id="q", title=str(FICTION[0]["title"]), text=text))
     monkeypatch.setattr(trace_module, "TRACE_BATCH_WORDS", 7)
     monkeypatch.setattr(trace_module, "CACHE_KEPT", 0)
+    monkeypatch.setattr(trace_module, "WORDS_KEPT", 0)
     batched = tracer.trace(Article(id="q", title=str(FICTION[0]["title"]), text=text))
     assert batched == whole
     assert any(s.sources for s in whole.sentences)
