@@ -10,6 +10,7 @@ message that names the file or value at fault and, where there is one, the fix::
     │   ├── ParamsMismatchError   opened with parameters that differ from the stamp
     │   ├── IndexLockedError      another writer holds the index
     │   └── DiskFullError         the disk filled up while writing (nothing committed is lost)
+    ├── WorkerError               a process preparing articles ended abruptly
     ├── MissingExtraError         an optional dependency is not installed
     └── MissingModelError         a model file that ships with unspun is not installed
 
@@ -46,6 +47,11 @@ class IndexLockedError(StoreError):
 
 class DiskFullError(StoreError):
     """The disk (or a quota) filled up while writing; what was committed before is kept."""
+
+
+class WorkerError(UnspunError):
+    """A worker process preparing articles ended abruptly (killed, out of memory, or
+    started from a script without a ``__main__`` guard)."""
 
 
 class MissingExtraError(UnspunError):

@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unspun.config import MAX_ARTICLE_CHARS, IndexParams, TraceParams
-from unspun.errors import TooLongError
+from unspun.errors import TooLongError, WorkerError
 from unspun.index.disk import disk_errors
 from unspun.index.fingerprint import fingerprints_many
 from unspun.index.store import IndexReader, IndexWriter, PreparedArticle, stamped_params
@@ -77,6 +78,19 @@ def _one_field(value: str) -> str:
 
 def _prepare_batch(batch: list[Article], params: IndexParams) -> list[PreparedArticle]:
     return prepare_many(batch, params)
+
+
+@contextmanager
+def _broken_pool_explained(broken: type[Exception]) -> Iterator[None]:
+    """Turn a worker pool's sudden end into a :class:`WorkerError` that says what to do."""
+    try:
+        yield
+    except broken as exc:
+        raise WorkerError(
+            "a worker process ended abruptly (killed, or out of memory; from a script, "
+            "guard its entry point with 'if __name__ == \"__main__\":'); everything "
+            "committed is kept: rerun to finish, or use one worker"
+        ) from exc
 
 
 def _watch_parent(parent: int, every: float = 0.2) -> None:
@@ -163,6 +177,8 @@ def index_paths(
         params: Fingerprint parameters (default: those stamped in an existing index,
             else :class:`IndexParams`); other than the stamp is an error.
         workers: Processes preparing articles (default: CPU count, at most 4; 1 = inline).
+            They are started with ``spawn``: a script that calls this with more than one
+            worker must guard its entry point with ``if __name__ == "__main__":``.
         batch_size: Articles handed to a worker at a time.
         flush_every: Articles per committed segment.
         progress: Called with the counts and the current origin after each batch.
@@ -211,12 +227,18 @@ def index_paths(
 
             # Spawned, not forked: a forked worker would inherit the write lock's file
             # and hold the index locked after the indexer itself was killed.
-            with ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_watch_parent,
-                initargs=(os.getpid(),),
-            ) as pool:
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                pool = ProcessPoolExecutor(
+                    max_workers=workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_watch_parent,
+                    initargs=(os.getpid(),),
+                )
+            except OSError as exc:
+                raise WorkerError(f"cannot start worker processes ({exc})") from exc
+            with pool, _broken_pool_explained(BrokenProcessPool):
                 # Keep a bounded number of batches, and of characters, in flight so
                 # memory stays flat (however large the records).
                 in_flight: list[tuple[Future[list[PreparedArticle]], int]] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -12,7 +13,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.faults import child_env, kill, one_clear_line, synthetic_corpus, wait_gone
+from bench.faults import (
+    child_env,
+    kill,
+    one_clear_line,
+    session_members,
+    synthetic_corpus,
+    wait_gone,
+)
 from unspun.index.fingerprint import index_keys
 from unspun.index.store import IndexReader, iter_all_articles
 from unspun.text import split_sentences, words
@@ -132,4 +140,39 @@ def test_readers_work_while_a_writer_adds(tmp_path: Path) -> None:
     assert counts == sorted(counts)
     assert counts[0] < total
     assert any(0 < c < total for c in counts), "no read saw a partly built index"
+    assert _check_consistent(db) == total
+
+
+def test_a_worker_killed_mid_run_is_one_clear_line_and_a_rerun_completes(tmp_path: Path) -> None:
+    """A worker dies (the kernel's out-of-memory killer, say): the indexer says so in
+    one line, keeps what it committed, and a rerun completes the index."""
+    corpus = tmp_path / "corpus.jsonl"
+    total = 12_000
+    _synthetic_corpus(corpus, total)
+    db = tmp_path / "db"
+    proc = subprocess.Popen(
+        _index_cmd(corpus, db),
+        env=child_env(),
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while time.monotonic() < deadline and not (workers and list(db.glob("seg-*.npy"))):
+        # The resource tracker is a child too; the workers run the spawned preparation.
+        workers = [
+            pid
+            for pid in session_members(proc.pid)
+            if pid != proc.pid
+            and "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text()
+        ]
+        time.sleep(0.02)
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, (out, err)
+    assert one_clear_line(err) is None and "worker process ended abruptly" in err, err
+    done = subprocess.run(_index_cmd(corpus, db), env=child_env(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
     assert _check_consistent(db) == total

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+import orjson
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from unspun import __version__
@@ -127,15 +128,17 @@ def api_router(settings: WebSettings, gate: AnalysisGate) -> APIRouter:
             **_errors(400, 408, 413, 422, 503),
         },
     )
-    def trace(article: ArticleIn) -> JSONResponse:
+    def trace(article: ArticleIn) -> Response:
         from unspun.pipeline import check_length, trace_article
         from unspun.report.json import trace_to_dict
 
         given = article.to_article()
         check_length(given)
-        with gate.admit(given):
-            report = trace_article(given, settings.db)
-        return JSONResponse(trace_to_dict(report))
+        # Rendered on the analysis thread too: a long article's report is large.
+        body = gate.run(
+            given, lambda: orjson.dumps(trace_to_dict(trace_article(given, settings.db)))
+        )
+        return Response(body, media_type="application/json")
 
     @router.post(
         "/check",
@@ -145,14 +148,14 @@ def api_router(settings: WebSettings, gate: AnalysisGate) -> APIRouter:
             **_errors(400, 408, 413, 422),
         },
     )
-    def check(article: ArticleIn) -> JSONResponse:
+    def check(article: ArticleIn) -> Response:
         from unspun.pipeline import check_article, check_length
         from unspun.report.json import check_to_dict
 
         given = article.to_article()
         check_length(given)
-        with gate.admit(given):
-            return JSONResponse(check_to_dict(check_article(given)))
+        body = gate.run(given, lambda: orjson.dumps(check_to_dict(check_article(given))))
+        return Response(body, media_type="application/json")
 
     @router.get(
         "/articles/{article_id:path}",

@@ -9,8 +9,8 @@ field, 503 no index yet.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import anyio
@@ -22,6 +22,7 @@ from starlette.responses import Response
 
 from unspun import __version__
 from unspun.errors import StoreError, TooLongError
+from unspun.records import Article
 from unspun.web import examples
 from unspun.web.api import ArticleIn, api_router
 from unspun.web.errors import WebError
@@ -133,17 +134,30 @@ def load_models() -> None:
     check_article(ArticleIn(**examples.ARTICLE).to_article())
 
 
-@asynccontextmanager
-async def _models_first(app: FastAPI) -> AsyncIterator[None]:
-    await anyio.to_thread.run_sync(load_models)
-    yield
+_NO_TEXT = Article(id="", title="", text="")
+
+
+def _lifespan(gate: AnalysisGate) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Load the models before the first request (on an analysis thread, where they will
+    be used); stop the analysis threads at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(lambda: gate.run(_NO_TEXT, load_models))
+        yield
+        gate.close()
+
+    return lifespan
 
 
 def create_app(settings: WebSettings) -> FastAPI:
     """The web app over the index at ``settings.db`` (opened read-only per request); it
     loads the check's models before it answers (about half a second)."""
+    gate = AnalysisGate(
+        settings.analysis_chars, settings.analysis_wait, threads=settings.analysis_threads
+    )
     app = FastAPI(
-        lifespan=_models_first,
+        lifespan=_lifespan(gate),
         title="unspun",
         version=__version__,
         description=DESCRIPTION,
@@ -153,7 +167,6 @@ def create_app(settings: WebSettings) -> FastAPI:
     )
     renderer = Renderer(Assets.load())
     answers = ErrorAnswers(renderer)
-    gate = AnalysisGate(settings.analysis_chars, settings.analysis_wait)
     cache = ReportCache(settings.report_cache_size, settings.report_cache_chars)
     app.include_router(api_router(settings, gate), prefix="/api/v1")
     app.include_router(pages_router(settings, cache, renderer, gate))

@@ -96,8 +96,7 @@ class Pages:
             else:
                 article = article_from_form(title, text, published)
             check_length(article)
-            with self.gate.admit(article):
-                stored = compute(kind, article, self.settings.db)
+            stored = self.gate.run(article, lambda: compute(kind, article, self.settings.db))
         except WebError as err:
             return self.analyse(err.status, err.message, **typed)
         except StoreError as exc:

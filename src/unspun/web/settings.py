@@ -37,6 +37,8 @@ class WebSettings:
             :mod:`unspun.web.gate`: ordinary articles run side by side, the longest
             wait their turn).
         analysis_wait: Seconds a request may wait for its turn before it gets 503.
+        analysis_threads: Threads the traces and checks run on (they hold the GIL, so
+            more than the cores buys nothing, and each thread keeps its own memory).
         search_limit: Most articles listed by a search of the index.
         search_scan_limit: Most stored articles read when searching for a phrase in the
             article bodies (they are compressed, so each is read and decompressed).
@@ -60,6 +62,7 @@ class WebSettings:
     report_cache_chars: int = 2_000_000
     analysis_chars: int = 1_500_000
     analysis_wait: float = 60.0
+    analysis_threads: int = 2
     search_limit: int = 50
     search_scan_limit: int = 20_000
     body_timeout: float = 30.0
@@ -75,6 +78,7 @@ class WebSettings:
             "report_cache_size",
             "report_cache_chars",
             "analysis_chars",
+            "analysis_threads",
             "search_limit",
             "search_scan_limit",
             "keep_alive_timeout",
