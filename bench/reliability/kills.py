@@ -73,7 +73,7 @@ def _answers(db: Path, query: Article) -> str | None:
     """Why the index at ``db`` does not open and answer after a kill (None: it does)."""
     stats = run_unspun("stats", "--db", str(db))
     if stats.returncode != 0:
-        if stats.returncode == 2 and "no index here yet" in stats.stderr:
+        if stats.returncode == 2 and "no index here" in stats.stderr:
             return None  # killed before the index was created: said plainly
         return f"stats exit {stats.returncode}: {stats.stderr.strip()[-200:]}"
     try:
