@@ -397,48 +397,52 @@ def serve_bounds(p: argparse.ArgumentParser) -> None:
     from unspun.web.settings import WebSettings
 
     default = {f.name: f.default for f in dataclasses.fields(WebSettings)}
-    p.add_argument(
-        "--body-timeout",
-        type=float,
-        default=default["body_timeout"],
-        metavar="SECONDS",
-        help="a request body must arrive whole within this time after its headers, else "
-        f"408 and the connection is closed (default {default['body_timeout']:g})",
-    )
-    p.add_argument(
-        "--body-idle-timeout",
-        type=float,
-        default=default["body_idle_timeout"],
-        metavar="SECONDS",
-        help="longest pause between two pieces of a body, else 408 "
-        f"(default {default['body_idle_timeout']:g})",
-    )
-    p.add_argument(
-        "--header-timeout",
-        type=float,
-        default=default["header_timeout"],
-        metavar="SECONDS",
-        help="a request's headers must be complete within this time after the connection "
-        "opens or the previous answer ends, else the connection is closed "
-        f"(default {default['header_timeout']:g}; an idle connection between requests "
-        f"is closed after {default['keep_alive_timeout']} s)",
-    )
-    p.add_argument(
-        "--send-timeout",
-        type=float,
-        default=default["send_timeout"],
-        metavar="SECONDS",
-        help="a client that leaves an answer unread this long, the send buffer full, is "
-        f"disconnected (default {default['send_timeout']:g})",
-    )
-    p.add_argument(
-        "--max-connections",
-        type=int,
-        default=default["max_connections"],
-        metavar="N",
-        help="connections served at once, idle ones included; a request beyond them gets "
-        f"503 (default {default['max_connections']})",
-    )
+    bounds: list[tuple[str, type, str, str]] = [
+        (
+            "body_timeout",
+            float,
+            "SECONDS",
+            "a request body must arrive whole within this time after its headers, else "
+            "408 and the connection is closed (default {:g})",
+        ),
+        (
+            "body_idle_timeout",
+            float,
+            "SECONDS",
+            "longest pause between two pieces of a body, else 408 (default {:g})",
+        ),
+        (
+            "header_timeout",
+            float,
+            "SECONDS",
+            "a request's headers must be complete within this time after the connection "
+            "opens or the previous answer ends, else the connection is closed (default {:g}; "
+            f"an idle connection between requests is closed after "
+            f"{default['keep_alive_timeout']} s)",
+        ),
+        (
+            "send_timeout",
+            float,
+            "SECONDS",
+            "a client that leaves an answer unread this long, the send buffer full, is "
+            "disconnected (default {:g})",
+        ),
+        (
+            "max_connections",
+            int,
+            "N",
+            "connections served at once, idle ones included; a request beyond them gets "
+            "503 (default {})",
+        ),
+    ]
+    for name, kind, metavar, text in bounds:
+        p.add_argument(
+            "--" + name.replace("_", "-"),
+            type=kind,
+            default=default[name],
+            metavar=metavar,
+            help=text.format(default[name]),
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
