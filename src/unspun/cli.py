@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from unspun.records import Article, CheckReport, TraceReport
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+_QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
 MAX_REJECTS_SHOWN = 20
 STANCE_STEP = 1000  # pairs the trees label between two progress updates
 
@@ -564,6 +565,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``unspun`` console script."""
+    # Killed, the indexer leaves its worker queues' semaphores to multiprocessing's
+    # resource tracker, which frees them but warns on the terminal after the kill; the
+    # tracker takes its warning filters from these options when it starts.
+    if _QUIET_TRACKER not in sys.warnoptions:
+        sys.warnoptions.append(_QUIET_TRACKER)
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "db", "absent") is None:
