@@ -177,9 +177,10 @@ def index_paths(
         def on_reject(rej: Rejected) -> None:
             if len(counts.rejects) < REJECTS_KEPT:
                 counts.rejects.append(rej)
+            # A file name that is not UTF-8 holds surrogates: written as \udcff escapes.
             with (
                 disk_errors(db, f"writing {REJECTS_NAME}"),
-                open(rejects_file, "a", encoding="utf-8") as fh,
+                open(rejects_file, "a", encoding="utf-8", errors="backslashreplace") as fh,
             ):
                 fh.write(f"{_one_field(rej.origin)}\t{_one_field(rej.reason)}\n")
 
