@@ -54,7 +54,8 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
 
     The encoding is taken from, in order: a byte-order mark, ``charset`` (e.g.
     from an HTTP ``Content-Type`` header), a ``<meta charset>`` near the top of
-    the page; otherwise UTF-8. Undecodable bytes become U+FFFD.
+    the page; otherwise UTF-8 (also when the label names a Python codec that cannot
+    decode a page, such as ``hex`` or ``idna``). Undecodable bytes become U+FFFD.
 
     Args:
         data: The raw page.
@@ -70,7 +71,12 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
     if codec is None:
         match = _META_CHARSET.search(data[:_SNIFF_BYTES])
         codec = _codec_name(match.group(1).decode("ascii")) if match else None
-    return data.decode(codec or "utf-8", errors="replace")
+    try:
+        return data.decode(codec or "utf-8", errors="replace")
+    except (LookupError, UnicodeError):
+        # Not a text encoding ("hex", "rot13": LookupError), or one that cannot replace
+        # bad bytes ("idna", "punycode"): a page cannot be in it.
+        return data.decode("utf-8", errors="replace")
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -181,3 +181,14 @@ def test_read_html_over_limit_rejected(tmp_path: Path) -> None:
 )
 def test_decode_html(data: bytes, charset: str | None, expected: str) -> None:
     assert decode_html(data, charset).endswith(expected)
+
+
+@pytest.mark.parametrize(
+    "label", ["hex", "rot13", "base64", "zlib", "idna", "punycode", "undefined"]
+)
+def test_decode_html_ignores_a_codec_that_cannot_decode_a_page(label: str) -> None:
+    # Python codecs that are not text encodings, or that cannot replace bad bytes: a page
+    # naming one is read as UTF-8, as if it named nothing (it used to be an internal error).
+    page = f'<meta charset="{label}"><p>caf\u00e9 \u201cquoted\u201d</p>'.encode() + b"\xff"
+    assert decode_html(page).endswith("caf\u00e9 \u201cquoted\u201d</p>\ufffd")
+    assert decode_html(b"<p>caf\xc3\xa9</p>", label) == "<p>caf\u00e9</p>"
