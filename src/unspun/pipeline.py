@@ -46,6 +46,11 @@ BATCH_CHARS = 4_000_000
 #: Most characters of text queued before a flush, whatever ``flush_every`` says: with
 #: the batches in flight, this bounds the indexer's memory when records are huge.
 FLUSH_CHARS = 32_000_000
+#: Most sentences queued before a flush: a queued sentence costs about 150 bytes (its
+#: span, postings and sketch) however short it is, so text of one-word sentences would
+#: otherwise queue over a gigabyte within :data:`FLUSH_CHARS` (ordinary news reaches
+#: FLUSH_CHARS first, at about 250,000 sentences).
+FLUSH_SENTENCES = 400_000
 #: Most characters of text being prepared by the workers at once.
 IN_FLIGHT_CHARS = 8_000_000
 
@@ -154,8 +159,9 @@ def index_paths(
 
     Rejected records are counted and appended to ``db/rejects.tsv`` (origin, reason).
     Articles are committed in batches of ``flush_every`` (or of :data:`FLUSH_CHARS`
-    characters of text, when fewer articles hold that much): a kill loses at most the
-    current batch, which a rerun adds (ids already stored are skipped).
+    characters of text or :data:`FLUSH_SENTENCES` sentences, when fewer articles hold
+    that much): a kill loses at most the current batch, which a rerun adds (ids
+    already stored are skipped).
 
     Args:
         paths: Files or folders to read.
@@ -186,19 +192,24 @@ def index_paths(
 
         batches = _batches(items, writer, counts, batch_size, on_reject)
 
-        queued = 0  # characters of text queued in the writer
+        queued = sentences = 0  # characters of text, and sentences, queued in the writer
 
         def store(prepared: list[PreparedArticle]) -> None:
-            nonlocal queued
+            nonlocal queued, sentences
             for prep in prepared:
                 if writer.add(prep):
                     counts.added += 1
                     queued += len(prep.article.text)
+                    sentences += len(prep.spans) + 1
                 else:
                     counts.duplicates += 1
-            if writer.pending >= flush_every or queued >= FLUSH_CHARS:
+            if (
+                writer.pending >= flush_every
+                or queued >= FLUSH_CHARS
+                or sentences >= FLUSH_SENTENCES
+            ):
                 writer.flush()
-                queued = 0
+                queued = sentences = 0
             if progress is not None and prepared:
                 progress(counts, prepared[-1].article.origin)
 
