@@ -41,9 +41,10 @@ _CLOSERS = "\"'’”»)]}"
 
 # A terminal run, closing quotes/brackets and whitespace (the line is stripped, so
 # text always follows); the lookahead reads what follows: opening punctuation, a
-# word, and a period right after that word.
+# word, and a period right after that word. A run is only tried from its start, and
+# never given back: a long run of periods not followed by a space was quadratic.
 _CANDIDATE = re.compile(
-    r"(?P<p>[.!?…]+)(?P<q>[\"'’”»)\]}]*)\s+"
+    r"(?<![.!?…])(?P<p>[.!?…]++)(?P<q>[\"'’”»)\]}]*+)\s+"
     r"(?=[\"'“‘(\[{«¿¡]*(?P<w>[^\W_][\w'’-]*)?(?P<dot>\.)?)"
 )
 _SPEECH = re.compile(
@@ -60,6 +61,8 @@ _DATELINE = re.compile(
     """,
     re.VERBOSE,
 )
+#: Characters looked at before a period for an abbreviation (none is nearly as long).
+_WORD_WINDOW = 100
 _BULLET = re.compile(r"(?:[-*•‣◦▪·+–—]|\(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{2,6})[.)])\s+")
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 
@@ -90,8 +93,12 @@ _AMBIGUOUS = frozenset(
 
 
 def _word_before(line: str, pos: int) -> str:
-    """The casefolded word ending at ``pos`` (just before a period), bare."""
-    word = line[line.rfind(" ", 0, pos) + 1 : pos]
+    """The casefolded word ending at ``pos`` (just before a period), bare; at most its
+    last :data:`_WORD_WINDOW` characters (looking back further for a space made a long
+    line without spaces quadratic)."""
+    start = max(0, pos - _WORD_WINDOW)
+    space = line.rfind(" ", start, pos)
+    word = line[space + 1 if space >= 0 else start : pos]
     if word.isalnum():  # the common case: a plain word
         return word.casefold()
     if not word.isprintable():  # another kind of whitespace (or a control character)
