@@ -7,7 +7,7 @@ import time
 import pytest
 
 from unspun.records import Span
-from unspun.text import split_paragraphs, split_sentences
+from unspun.text import sentence_bound, split_paragraphs, split_sentences
 from unspun.text.tokens import has_word
 
 # (id, text, expected sentences)
@@ -383,3 +383,19 @@ def test_long_lines_are_split_in_linear_time(text: str, count: int) -> None:
     spans = split_sentences(text)
     assert time.monotonic() - started < 2
     assert len(spans) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("", 1),
+        ("One. Two? Three\nFour", 4),
+        ("Mr. Lee left.", 3),  # an abbreviation is counted: a bound, not a count
+        ("a\n" * 1_000, 1_002),  # and 1 for every 1,500 characters (pieces of long runs)
+        ("x" * 7_000, 5),
+    ],
+    ids=["empty", "breaks", "abbreviation", "one-letter-lines", "long-run"],
+)
+def test_sentence_bound(text: str, bound: int) -> None:
+    assert sentence_bound(text) == bound
+    assert len(split_sentences(text)) <= bound
