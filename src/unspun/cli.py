@@ -300,9 +300,12 @@ def _print_report(report: TraceReport | CheckReport, *, as_json: bool) -> None:
         console = _console()
         plain = not console.is_terminal or console.no_color
         if isinstance(report, TraceReport):
-            console.print(render_trace(report, plain=plain))
+            rendered = render_trace(report, plain=plain)
         else:
-            console.print(render_check(report, plain=plain))
+            rendered = render_check(report, plain=plain)
+        # A part at a time: rich keeps what a print renders until it is written.
+        for part in rendered.renderables:
+            console.print(part)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

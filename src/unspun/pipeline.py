@@ -30,7 +30,7 @@ from unspun.records import (
     Signal,
     TraceReport,
 )
-from unspun.text import dateline_end, split_sentences, words
+from unspun.text import dateline_end, sentence_bound, split_sentences, words
 
 if TYPE_CHECKING:
     from unspun.align.semantic import SentenceEmbedder
@@ -47,8 +47,22 @@ BATCH_CHARS = 4_000_000
 #: Most characters of text queued before a flush, whatever ``flush_every`` says: with
 #: the batches in flight, this bounds the indexer's memory when records are huge.
 FLUSH_CHARS = 32_000_000
+#: Most sentences queued before a flush: a queued sentence costs about 150 bytes (its
+#: span, postings and sketch) however short it is, so text of one-word sentences would
+#: otherwise queue over a gigabyte within :data:`FLUSH_CHARS` (ordinary news reaches
+#: FLUSH_CHARS first, at about 250,000 sentences).
+FLUSH_SENTENCES = 400_000
 #: Most characters of text being prepared by the workers at once.
 IN_FLIGHT_CHARS = 8_000_000
+#: What a sentence costs to prepare, in characters of ordinary text: batches and the
+#: text in flight are measured in the larger of characters and this times the
+#: sentences (:func:`~unspun.text.sentence_bound`), so that text of one-letter lines
+#: is not prepared a few megabytes at a time.
+SENTENCE_CHARS = 12
+#: Most sentences (as :func:`~unspun.text.sentence_bound` counts them) an indexed
+#: article may hold: segmenting alone 4 million one-letter lines (an 8 MB file) took a
+#: gigabyte, preparing them 2.4 GB. The longest real news articles hold a few hundred.
+MAX_INDEX_SENTENCES = 500_000
 
 
 def prepare(article: Article, params: IndexParams) -> PreparedArticle:
@@ -124,13 +138,22 @@ class IndexCounts:
 Progress = Callable[[IndexCounts, str], None]
 
 
+def _too_many_sentences(article: Article, bound: int) -> Rejected:
+    return Rejected(
+        article.origin or article.id,
+        f"up to {bound:,} sentences (line breaks and sentence ends); unspun indexes "
+        f"articles of at most {MAX_INDEX_SENTENCES:,}",
+    )
+
+
 def _batches(
     items: Iterable[Article | Rejected],
     writer: IndexWriter,
     counts: IndexCounts,
     size: int,
     on_reject: Callable[[Rejected], None],
-) -> Iterator[list[Article]]:
+) -> Iterator[tuple[list[Article], int]]:
+    """Batches of new articles, each with its cost in characters (see SENTENCE_CHARS)."""
     batch: list[Article] = []
     chars = 0
     seen: set[str] = set()
@@ -142,16 +165,21 @@ def _batches(
         if item.id in seen or writer.contains(item.id):
             counts.duplicates += 1
             continue
+        bound = sentence_bound(item.text)
+        if bound > MAX_INDEX_SENTENCES:
+            counts.rejected += 1
+            on_reject(_too_many_sentences(item, bound))
+            continue
         seen.add(item.id)
         batch.append(item)
-        chars += len(item.text)
+        chars += max(len(item.text), SENTENCE_CHARS * bound)
         if len(batch) >= size or chars >= BATCH_CHARS:
-            yield batch
+            yield batch, chars
             batch = []
             chars = 0
             seen.clear()
     if batch:
-        yield batch
+        yield batch, chars
 
 
 def index_paths(
@@ -168,8 +196,9 @@ def index_paths(
 
     Rejected records are counted and appended to ``db/rejects.tsv`` (origin, reason).
     Articles are committed in batches of ``flush_every`` (or of :data:`FLUSH_CHARS`
-    characters of text, when fewer articles hold that much): a kill loses at most the
-    current batch, which a rerun adds (ids already stored are skipped).
+    characters of text or :data:`FLUSH_SENTENCES` sentences, when fewer articles hold
+    that much): a kill loses at most the current batch, which a rerun adds (ids
+    already stored are skipped).
 
     Args:
         paths: Files or folders to read.
@@ -193,32 +222,38 @@ def index_paths(
         def on_reject(rej: Rejected) -> None:
             if len(counts.rejects) < REJECTS_KEPT:
                 counts.rejects.append(rej)
+            # A file name that is not UTF-8 holds surrogates: written as \udcff escapes.
             with (
                 disk_errors(db, f"writing {REJECTS_NAME}"),
-                open(rejects_file, "a", encoding="utf-8") as fh,
+                open(rejects_file, "a", encoding="utf-8", errors="backslashreplace") as fh,
             ):
                 fh.write(f"{_one_field(rej.origin)}\t{_one_field(rej.reason)}\n")
 
         batches = _batches(items, writer, counts, batch_size, on_reject)
 
-        queued = 0  # characters of text queued in the writer
+        queued = sentences = 0  # characters of text, and sentences, queued in the writer
 
         def store(prepared: list[PreparedArticle]) -> None:
-            nonlocal queued
+            nonlocal queued, sentences
             for prep in prepared:
                 if writer.add(prep):
                     counts.added += 1
                     queued += len(prep.article.text)
+                    sentences += len(prep.spans) + 1
                 else:
                     counts.duplicates += 1
-            if writer.pending >= flush_every or queued >= FLUSH_CHARS:
+            if (
+                writer.pending >= flush_every
+                or queued >= FLUSH_CHARS
+                or sentences >= FLUSH_SENTENCES
+            ):
                 writer.flush()
-                queued = 0
+                queued = sentences = 0
             if progress is not None and prepared:
                 progress(counts, prepared[-1].article.origin)
 
         if workers <= 1:
-            for batch in batches:
+            for batch, _ in batches:
                 store(_prepare_batch(batch, params))
         else:
             # Imported here: `unspun trace` never starts workers (saves ~30 ms of start-up).
@@ -242,8 +277,7 @@ def index_paths(
                 # Keep a bounded number of batches, and of characters, in flight so
                 # memory stays flat (however large the records).
                 in_flight: list[tuple[Future[list[PreparedArticle]], int]] = []
-                for batch in batches:
-                    size = sum(len(a.text) for a in batch)
+                for batch, size in batches:
                     while in_flight and (
                         len(in_flight) >= workers * 2
                         or sum(n for _, n in in_flight) + size > IN_FLIGHT_CHARS

@@ -8,6 +8,7 @@ the report); an escape sequence in an article must not reach the terminal.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,18 @@ def test_markup_and_escapes_in_an_article_are_shown_not_obeyed(
     code, out, _ = _run(capsys, *args, "--json")
     assert code == 0
     assert json.loads(out)["title"] == "Lantern fair opens \x1b[31min red"
+
+
+def test_a_file_name_that_is_not_utf8_is_named_in_the_reject(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / os.fsdecode(b"\xff-empty.txt")).write_bytes(b"")
+    (folder / "story.jsonl").write_text(json.dumps(FICTION[0]) + "\n", encoding="utf-8")
+    db = tmp_path / "db"
+    code, _, err = _run(capsys, "index", str(folder), "--db", str(db))
+    assert code == 0, err
+    assert err.splitlines() == [f"unspun: skipped {folder}/\\udcff-empty.txt: empty file"]
+    rejects = (db / "rejects.tsv").read_text(encoding="utf-8")
+    assert rejects == f"{folder}/\\udcff-empty.txt\tempty file\n"

@@ -20,6 +20,7 @@ from unspun.text import (
     words,
 )
 from unspun.text.normalize import IGNORABLE
+from unspun.text.sentences import sentence_bound
 from unspun.text.tokens import has_word
 
 # Pieces of made-up news prose, including the awkward bits the segmenter handles.
@@ -213,3 +214,9 @@ def test_ascii_fast_path_finds_the_same_words(raw: str) -> None:
     from unspun.text import tokens
 
     assert tokens._ASCII_WORD.findall(raw) == tokens._WORD.findall(raw)
+
+
+@given(st.one_of(texts, long_runs, st.tuples(texts, long_runs).map("\n".join)))
+@_RELAXED
+def test_sentence_bound_is_at_least_the_sentences(raw: str) -> None:
+    assert sentence_bound(raw) >= len(split_sentences(raw))

@@ -130,24 +130,43 @@ def read_path(
         yield Rejected(str(path), _unsupported_reason(path))
 
 
+def _listing(folder: Path) -> list[os.DirEntry[str]] | Rejected:
+    """The entries of ``folder`` in name order, or why it cannot be read."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda entry: entry.name)
+    except OSError as err:
+        return Rejected(str(folder), f"cannot read folder: {err.strerror or err}")
+
+
 def _walk(folder: Path) -> Iterator[Path | Rejected]:
     """Supported, non-hidden files under ``folder`` in name order, depth first.
 
     Symbolic links to folders are not followed (they could loop); links to files are.
+    The folders being read are kept on a stack, not in nested calls: folders can nest
+    deeper than Python's recursion limit.
     """
-    try:
-        with os.scandir(folder) as entries:
-            listing = sorted(entries, key=lambda entry: entry.name)
-    except OSError as err:
-        yield Rejected(str(folder), f"cannot read folder: {err.strerror or err}")
+    top = _listing(folder)
+    if isinstance(top, Rejected):
+        yield top
         return
-    for entry in listing:
+    stack = [(folder, iter(top))]
+    while stack:
+        parent, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name.startswith("."):
             continue
-        child = folder / entry.name
+        child = parent / entry.name
         try:
             if entry.is_dir(follow_symlinks=False):
-                yield from _walk(child)
+                listing = _listing(child)
+                if isinstance(listing, Rejected):
+                    yield listing
+                else:
+                    stack.append((child, iter(listing)))
             elif entry.is_file() and supported_suffix(child) is not None:
                 yield child
         except OSError as err:

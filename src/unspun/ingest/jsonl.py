@@ -2,17 +2,19 @@
 
 JSON Lines files are streamed one line at a time, and a line longer than the
 record limit is skipped in chunks, so memory use stays bounded by the limit
-however large the file or its lines are.
+however large the file or its lines are. Runs of blank lines are skipped a buffer
+at a time, so a gzip bomb of newlines costs its decompression, not a read per line.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import gzip
 import logging
 import zlib
-from collections.abc import Iterator
-from io import BufferedIOBase
+from collections.abc import Callable, Iterator
+from io import BufferedReader
 from pathlib import Path
 
 import orjson
@@ -45,15 +47,43 @@ class _StreamError(Exception):
         self.reason = reason
 
 
-def _readline(handle: BufferedIOBase, size: int) -> bytes:
+_Handle = BufferedReader | gzip.GzipFile
+#: Whitespace a blank line may hold.
+_BLANK = b" \t\r\n\f\v"
+
+
+def _guarded(step: Callable[[], bytes]) -> bytes:
+    """``step()``, with a failure of the file itself raised as :class:`_StreamError`."""
     try:
-        return handle.readline(size)
+        return step()
     except EOFError as err:  # gzip: the stream ends inside a compressed member
         raise _StreamError("truncated gzip stream") from err
     except (gzip.BadGzipFile, zlib.error) as err:
         raise _StreamError(f"corrupt gzip stream: {err}") from err
     except OSError as err:
         raise _StreamError(os_error_reason(err)) from err
+
+
+def _readline(handle: _Handle, size: int) -> bytes:
+    return _guarded(functools.partial(handle.readline, size))
+
+
+def _skip_blank_lines(handle: _Handle) -> int:
+    """Skip the whole blank lines at the handle's position, a buffer at a time.
+
+    Returns:
+        How many were skipped (for line numbers). Whitespace that does not end in a
+        line break within the buffer is left for ``readline``.
+    """
+    skipped = 0
+    while True:
+        ahead = _guarded(functools.partial(handle.peek, 1))
+        blank = len(ahead) - len(ahead.lstrip(_BLANK))
+        end = ahead.rfind(b"\n", 0, blank) + 1
+        if end == 0:
+            return skipped
+        skipped += ahead.count(b"\n", 0, end)
+        _guarded(functools.partial(handle.read, end))
 
 
 def _json_error_reason(data: bytes, err: orjson.JSONDecodeError, *, single_line: bool) -> str:
@@ -93,7 +123,7 @@ def parse_json_line(data: bytes, *, origin: str) -> Article | Rejected:
     return _record_from_object(obj, origin)
 
 
-def _open_jsonl(path: Path) -> BufferedIOBase:
+def _open_jsonl(path: Path) -> _Handle:
     if path.name.lower().endswith(".gz"):
         return gzip.open(path, "rb")
     return path.open("rb")
@@ -139,6 +169,7 @@ def read_jsonl(
                 if lineno == 1:
                     line = _strip_bom(line)
                 if line.isspace() or not line:
+                    lineno += _skip_blank_lines(handle)
                     continue
                 yield parse_json_line(line, origin=f"{origin}:{lineno}")
         except _StreamError as err:

@@ -15,6 +15,9 @@ from unspun.ingest._files import (
 from unspun.ingest.records import content_id
 from unspun.records import Article, Rejected
 
+#: Said of a file holding a NUL byte, which no text file does.
+NUL_HINT = "(UTF-16 without a byte-order mark, or a binary file?)"
+
 
 def article_from_text(raw: str, *, origin: str) -> Article | Rejected:
     """Split a plain-text article into title and body.
@@ -49,7 +52,8 @@ def read_txt(
     """Read one ``.txt`` article.
 
     Args:
-        path: The file (UTF-8, optionally with a byte-order mark).
+        path: The file (UTF-8, optionally with a byte-order mark; a NUL byte
+            anywhere rejects it).
         max_record_bytes: Larger files are rejected without being read.
 
     Yields:
@@ -60,6 +64,12 @@ def read_txt(
     data = read_limited(path, max_record_bytes)
     if isinstance(data, Rejected):
         yield data
+        return
+    # UTF-16 text without a byte-order mark is valid UTF-8 with a NUL every other byte:
+    # refused, rather than indexed as one-letter words.
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        yield Rejected(str(path), f"not UTF-8 text: NUL at byte {nul} {NUL_HINT}")
         return
     skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:

@@ -20,6 +20,12 @@ next header is then looked for from the record's own start, and one found inside
 it rejects the record). Each resumption starts past the start of the records
 read before it, so damaged input cannot loop.
 
+warcio reads header lines whole and keeps every header, and one ``readline`` per
+blank line between records: this reader caps a line at :data:`MAX_HEADER_BYTES`,
+rejects a record whose headers (WARC and HTTP together) are longer than that, and
+skips runs of blank lines a buffer at a time, so a gzip bomb of header lines or of
+blank lines costs neither memory nor a read per line.
+
 Files starting with the gzip magic bytes are decompressed (with the standard
 library, which reports a truncated or corrupt gzip stream instead of ignoring
 it), whatever their name; record offsets in messages are offsets into the
@@ -36,10 +42,12 @@ from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 
 from unspun.ingest._files import (
     DEFAULT_MAX_RECORD_BYTES,
     check_limit,
+    describe_size,
     one_line,
     os_error_reason,
     too_large_reason,
@@ -54,12 +62,72 @@ logger = logging.getLogger(__name__)
 HTML_CONTENT_TYPES: frozenset[str] = frozenset({"text/html", "application/xhtml+xml"})
 
 _DRAIN_CHUNK = 64 * 1024
+#: Longest header block of a record (WARC and HTTP headers together), and longest line
+#: read outside a payload. Real headers take a few kilobytes.
+MAX_HEADER_BYTES = 1024 * 1024
+_BLANK = b" \t\r\n"
 #: Longest piece of a warcio error message quoted in a reason.
 _DETAIL_CHARS = 160
 
 
+class _HeadersTooLongError(Exception):
+    """A record's headers run past :data:`MAX_HEADER_BYTES`."""
+
+
+class _Reader(DecompressingBufferedReader):  # type: ignore[misc]  # warcio is untyped
+    """warcio's buffered reader with bounded lines and header blocks.
+
+    Attributes:
+        header_budget: Bytes ``readline`` may still return before it raises
+            :class:`_HeadersTooLongError` (None: no budget, while payloads are read).
+    """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.header_budget: int | None = None
+
+    def readline(self, length: int | None = None) -> bytes:
+        """Up to ``length`` bytes and at most :data:`MAX_HEADER_BYTES`, to the end of the
+        line (gathered in a list: warcio adds the pieces of a long line one by one)."""
+        limit = MAX_HEADER_BYTES if length is None else min(length, MAX_HEADER_BYTES)
+        parts: list[bytes] = []
+        size = 0
+        while size < limit:
+            self._fillbuff()
+            if self.empty():
+                break
+            part: bytes = self.buff.readline(limit - size)
+            parts.append(part)
+            size += len(part)
+            if part.endswith(b"\n"):
+                break
+        if self.header_budget is not None:
+            self.header_budget -= size
+            if self.header_budget < 0:
+                most = describe_size(MAX_HEADER_BYTES)
+                raise _HeadersTooLongError(f"record headers longer than {most}")
+        return b"".join(parts)
+
+    def skip_blank_lines(self) -> int:
+        """Skip the whole blank lines in the buffer and in the next ones; returns how
+        many bytes were skipped. Blank bytes not ending a line are left to ``readline``."""
+        skipped = 0
+        while True:
+            self._fillbuff()
+            if self.empty():
+                return skipped
+            start = self.buff.tell()
+            ahead: bytes = self.buff.read()
+            blank = len(ahead) - len(ahead.lstrip(_BLANK))
+            end = ahead.rfind(b"\n", 0, blank) + 1
+            self.buff.seek(start + end)
+            skipped += end
+            if end < len(ahead):
+                return skipped
+
+
 class _Iterator(ArchiveIterator):  # type: ignore[misc]  # warcio is untyped
-    """warcio's iterator, without its warning on stderr.
+    """warcio's iterator over a :class:`_Reader`, without its warning on stderr.
 
     When a record is not followed by a blank line, warcio writes a warning to
     stderr and skips a line; a library must not print, and this reader rejects
@@ -68,15 +136,22 @@ class _Iterator(ArchiveIterator):  # type: ignore[misc]  # warcio is untyped
     reader resumes at a record header either way.
     """
 
+    def __init__(self, stream: ArchiveStream) -> None:
+        super().__init__(stream)
+        self.reader = _Reader(self.fh)
+
     def _consume_blanklines(self) -> tuple[bytes | None, int]:
         blank = 0
-        while line := self.reader.readline():
+        while True:
+            blank += self.reader.skip_blank_lines()
+            line: bytes = self.reader.readline()
+            if not line:
+                return None, blank
             if line.strip():
                 if blank == 0:
                     self.err_count += 1
                 return line, blank
             blank += len(line)
-        return None, blank
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +354,12 @@ class _Entry:
 
 
 def _next_entry(iterator: Any, stream: ArchiveStream, max_record_bytes: int) -> _Entry | None:
-    record = next(iterator, None)
+    reader = iterator.reader  # warcio drops it at the end of the archive
+    reader.header_budget = MAX_HEADER_BYTES
+    try:
+        record = next(iterator, None)
+    finally:
+        reader.header_budget = None
     if record is None:
         return None
     merged = _merged_headers(stream, int(iterator.offset), record)
@@ -295,6 +375,12 @@ def _next_entry(iterator: Any, stream: ArchiveStream, max_record_bytes: int) -> 
 
 def _unreadable(offset: int, err: Exception) -> _Damage:
     """The damage where warcio could not read a record at all."""
+    if isinstance(err, _HeadersTooLongError):
+        return _Damage(
+            offset,
+            f"{err}; the next record is",
+            f"corrupt WARC: no end to the headers of the record at offset {offset} ({err})",
+        )
     detail = one_line(f"{type(err).__name__}: {err}", _DETAIL_CHARS)
     return _Damage(
         offset,

@@ -8,6 +8,7 @@ from unspun.text.sentences import (
     MAX_SENTENCE_CHARS,
     Segmentation,
     segment,
+    sentence_bound,
     split_paragraphs,
     split_sentences,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "is_stopword",
     "normalize",
     "segment",
+    "sentence_bound",
     "split_paragraphs",
     "split_sentences",
     "to_raw",

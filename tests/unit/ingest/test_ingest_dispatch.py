@@ -223,3 +223,21 @@ def test_folder_symlink_not_followed(tmp_path: Path) -> None:
     except OSError:
         pytest.skip("symlinks not supported here")
     assert len(list(read_paths([root]))) == 1
+
+
+def test_folders_nested_deeper_than_the_recursion_limit_are_walked(tmp_path: Path) -> None:
+    folder = tmp_path / "deep"
+    for _ in range(1_500):  # past Python's recursion limit of 1,000
+        folder.mkdir()
+        folder = folder / "d"
+    _write_txt(folder / "bottom.txt", title="Bottom")
+    _write_txt(tmp_path / "deep" / "top.txt", title="Top")
+    try:
+        titles = [r.title for r in read_paths([tmp_path / "deep"]) if isinstance(r, Article)]
+    finally:
+        # Bottom up: shutil.rmtree (pytest's clean-up) recurses once per level too.
+        (folder / "bottom.txt").unlink()
+        while folder != tmp_path / "deep":
+            folder.rmdir()
+            folder = folder.parent
+    assert titles == ["Bottom", "Top"]

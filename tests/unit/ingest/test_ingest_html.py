@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import codecs
+import time
 from pathlib import Path
 
 import pytest
 
-from unspun.ingest.html import NO_TEXT_REASON, article_from_html, decode_html, read_html
+from unspun.ingest.html import (
+    MAX_HTML_TAGS,
+    NO_TEXT_REASON,
+    article_from_html,
+    decode_html,
+    read_html,
+)
 from unspun.ingest.records import content_id
 from unspun.records import Article, Rejected
 
@@ -181,3 +188,25 @@ def test_read_html_over_limit_rejected(tmp_path: Path) -> None:
 )
 def test_decode_html(data: bytes, charset: str | None, expected: str) -> None:
     assert decode_html(data, charset).endswith(expected)
+
+
+@pytest.mark.parametrize(
+    "label", ["hex", "rot13", "base64", "zlib", "idna", "punycode", "undefined"]
+)
+def test_decode_html_ignores_a_codec_that_cannot_decode_a_page(label: str) -> None:
+    # Python codecs that are not text encodings, or that cannot replace bad bytes: a page
+    # naming one is read as UTF-8, as if it named nothing (it used to be an internal error).
+    page = f'<meta charset="{label}"><p>caf\u00e9 \u201cquoted\u201d</p>'.encode() + b"\xff"
+    assert decode_html(page).endswith("caf\u00e9 \u201cquoted\u201d</p>\ufffd")
+    assert decode_html(b"<p>caf\xc3\xa9</p>", label) == "<p>caf\u00e9</p>"
+
+
+def test_a_page_of_too_many_tags_is_rejected_unread() -> None:
+    # trafilatura's work grows with the square of the elements: 60,000 paragraphs took
+    # it about 13 s, and an 8 MB page of a million of them hours.
+    page = f"<html><body><article>{'<p>a</p>' * (MAX_HTML_TAGS - 2)}</article></body></html>"
+    started = time.monotonic()
+    result = article_from_html(page.replace("<p>a", "<p>a<b>b</b>", 1), url=None, origin="p")
+    assert time.monotonic() - started < 2
+    tags = f"{MAX_HTML_TAGS + 2:,}"
+    assert result == Rejected("p", f"{tags} HTML tags; unspun reads pages of at most 50,000")

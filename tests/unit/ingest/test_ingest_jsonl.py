@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -278,3 +279,16 @@ def test_json_file_over_the_limit_is_not_read_past_it(tmp_path: Path) -> None:
     assert isinstance(result, Rejected)
     assert result.reason.startswith("file larger than 100000 bytes (limit), skipped")
     assert peak < 1_000_000
+
+
+def test_a_gzip_bomb_of_blank_lines_is_read_fast_and_numbered(tmp_path: Path) -> None:
+    # 32 MiB of line breaks in 32 KiB: read a line at a time this took about 20 s.
+    path = tmp_path / "blank.jsonl.gz"
+    blanks = 32 * 1024 * 1024
+    with gzip.open(path, "wb") as fh:
+        fh.write(b"\n" * blanks + b" \t\r\n" + _line(STORIES[0]) + b"\n  \n{bad")
+    started = time.monotonic()
+    results = list(read_jsonl(path))
+    assert time.monotonic() - started < 5
+    assert [r.origin for r in results] == [f"{path}:{blanks + 2}", f"{path}:{blanks + 5}"]
+    assert isinstance(results[0], Article) and isinstance(results[1], Rejected)

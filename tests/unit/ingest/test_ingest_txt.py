@@ -78,6 +78,9 @@ def test_non_ascii_text(tmp_path: Path) -> None:
     assert article.text == "The café on Ångström Square reopened."
 
 
+NUL_HINT = "(UTF-16 without a byte-order mark, or a binary file?)"
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
@@ -87,8 +90,21 @@ def test_non_ascii_text(tmp_path: Path) -> None:
         (TITLE.encode() + b"\n\n   \n", "no text after the title line"),
         (b"Title\nCaf\xe9 au lait", "not valid UTF-8 at byte 9"),
         (codecs.BOM_UTF8 + b"Title\n\xff", "not valid UTF-8 at byte 9"),
+        ("Title\nText".encode("utf-16-le"), f"not UTF-8 text: NUL at byte 1 {NUL_HINT}"),
+        ("Title\nText".encode("utf-16-be"), f"not UTF-8 text: NUL at byte 0 {NUL_HINT}"),
+        (b"Title\nSome\x00text", f"not UTF-8 text: NUL at byte 10 {NUL_HINT}"),
     ],
-    ids=["empty", "blank", "title-only", "title-then-blank", "latin-1", "after-bom"],
+    ids=[
+        "empty",
+        "blank",
+        "title-only",
+        "title-then-blank",
+        "latin-1",
+        "after-bom",
+        "utf16-le-without-bom",
+        "utf16-be-without-bom",
+        "nul-byte",
+    ],
 )
 def test_bad_files_rejected(tmp_path: Path, content: bytes, reason: str) -> None:
     path = tmp_path / "bad.txt"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -493,3 +494,49 @@ def test_gzip_content_read_whatever_the_name(tmp_path: Path) -> None:
     expected = [title for title, _ in STORIES.values()]
     assert titles_and_reasons(list(read_warc(gzipped))) == expected
     assert titles_and_reasons(list(read_warc(plain))) == expected
+
+
+# --- Bombs: headers and blank lines cost neither memory nor a read per line ---------
+
+
+def with_header(record: bytes, header: bytes) -> bytes:
+    """The record with ``header`` (lines ending in CRLF) added to its WARC headers."""
+    return record.replace(b"\r\n", b"\r\n" + header, 1)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [b"X-Padding: " + b"a" * (8 * 1024 * 1024) + b"\r\n", b"X-Padding: a\r\n" * 200_000],
+    ids=["one-line-of-8MiB", "200000-lines"],
+)
+def test_headers_longer_than_the_limit_reject_the_record_only(
+    tmp_path: Path, header: bytes
+) -> None:
+    fire, choir, market = records(three_pages())
+    padded = with_header(choir, header)
+    path = save(tmp_path, [fire, padded, market], "gz-single")
+    started = time.monotonic()
+    results = titles_and_reasons(list(read_warc(path)))
+    assert time.monotonic() - started < 5  # the long line took warcio a quadratic 10 s
+    assert results == [
+        "Barn fire contained",
+        f"{path}@{len(fire)}: corrupt WARC: record headers longer than 1 MB; the next record "
+        f"is at offset {len(fire) + len(padded)}",
+        "Market square repaved",
+    ]
+
+
+def test_headers_under_the_limit_are_read(tmp_path: Path) -> None:
+    fire, choir, market = records(three_pages())
+    padded = with_header(choir, b"X-Padding: " + b"a" * 900_000 + b"\r\n")
+    path = save(tmp_path, [fire, padded, market], "warc")
+    assert titles_and_reasons(list(read_warc(path))) == [t for t, _ in STORIES.values()]
+
+
+def test_a_gzip_bomb_of_blank_lines_between_records_is_skipped_fast(tmp_path: Path) -> None:
+    fire, choir, market = records(three_pages())
+    path = save(tmp_path, [fire, b"\r\n" * (32 * 1024 * 1024), choir, market], "gz-single")
+    started = time.monotonic()
+    results = titles_and_reasons(list(read_warc(path)))
+    assert time.monotonic() - started < 5  # a readline per blank line took 15 s
+    assert results == [title for title, _ in STORIES.values()]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from unspun.records import Span
-from unspun.text import split_paragraphs, split_sentences
+from unspun.text import sentence_bound, split_paragraphs, split_sentences
 from unspun.text.tokens import has_word
 
 # (id, text, expected sentences)
@@ -363,3 +365,37 @@ def test_split_paragraphs(text: str, expected: list[str]) -> None:
     spans = split_paragraphs(text)
     assert [s.slice(text) for s in spans] == expected
     check_invariants(text, spans)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Probe " + "." * 40_000, 1),
+        ("Ab.\tCd.\t" * 50_000, 100_000),
+    ],
+    ids=["a-run-of-40000-periods", "400000-characters-without-a-space"],
+)
+def test_long_lines_are_split_in_linear_time(text: str, count: int) -> None:
+    # A run of periods was tried from each of its periods, each try scanning to its end;
+    # the word before each period was looked for from the start of a line without
+    # spaces. Both quadratic: about 20 s and 8 s here.
+    started = time.monotonic()
+    spans = split_sentences(text)
+    assert time.monotonic() - started < 2
+    assert len(spans) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("", 1),
+        ("One. Two? Three\nFour", 4),
+        ("Mr. Lee left.", 3),  # an abbreviation is counted: a bound, not a count
+        ("a\n" * 1_000, 1_002),  # and 1 for every 1,500 characters (pieces of long runs)
+        ("x" * 7_000, 5),
+    ],
+    ids=["empty", "breaks", "abbreviation", "one-letter-lines", "long-run"],
+)
+def test_sentence_bound(text: str, bound: int) -> None:
+    assert sentence_bound(text) == bound
+    assert len(split_sentences(text)) <= bound

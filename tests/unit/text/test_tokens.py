@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+import unicodedata
+
 import pytest
 
 from unspun.text import STOPWORDS, Token, is_stopword, tokenize, words
@@ -99,3 +102,20 @@ def test_is_stopword(word: str, expected: bool) -> None:
 def test_words_matches_tokenize_on_mixed_text() -> None:
     text = "On Jan. 5, Acme’s CEO paid 1,250,000.75 — “well-known” café\u0301s."
     assert words(text) == [t.norm for t in tokenize(text)]
+
+
+def test_a_letter_under_100000_marks_is_one_word_normalised_in_linear_time() -> None:
+    # Two combining classes, alternating: NFKC sorts the run, quadratic in its length
+    # (about seven seconds here before runs were broken every 30 marks).
+    stack = "a" + "\u0301\u0323" * 50_000
+    started = time.monotonic()
+    tokens = tokenize(f"Ferry {stack} notice")
+    assert time.monotonic() - started < 1
+    assert [(t.start, t.end) for t in tokens] == [(0, 5), (6, 100_007), (100_008, 100_014)]
+    assert tokens[1].norm.startswith(unicodedata.normalize("NFKC", stack[:31]) + "\u034f")
+
+
+@pytest.mark.parametrize("marks", [1, 29, 30], ids=["one", "29", "30"])
+def test_ordinary_runs_of_marks_are_plain_nfkc(marks: int) -> None:
+    word = "e" + "\u0323\u0301" * (marks // 2) + "\u0301" * (marks % 2)
+    assert words(word) == [unicodedata.normalize("NFKC", word)]
