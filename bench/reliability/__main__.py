@@ -28,7 +28,7 @@ from bench.reliability.report import render
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The parts, in the order they run (each a module of this package).
-PARTS = ("kills", "racers", "disk", "server", "fuzz")
+PARTS = ("kills", "racers", "disk", "poison", "server", "fuzz")
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -118,7 +118,7 @@ def _run_case(
     title = case.title(sizes)
     refusal = case.refusal() if case.refusal is not None else None
     if refusal is not None:
-        return Outcome(PART, title, True, f"not run here: {refusal}")
+        return Outcome(PART, title, None, f"not run here: {refusal}")
     given = case.build(folder, sizes, rng)
     args: list[str] = [case.command, str(given)]
     if case.command == "index":

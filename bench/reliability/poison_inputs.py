@@ -475,6 +475,19 @@ def one_letter_lines_article(folder: Path, sizes: Sizes, rng: random.Random) -> 
     return write(folder / "lines.txt", "Lines\n" + "a\n" * (sizes.traced // 2))
 
 
+def lines_under_the_cap(folder: Path, sizes: Sizes, rng: random.Random) -> Path:
+    """48,000 one-letter lines: just under the sentences ``trace`` and ``check`` take."""
+    return write(folder / "dense.txt", "Lines\n" + "a\n" * 48_000)
+
+
+def sentences_under_the_cap(folder: Path, sizes: Sizes, rng: random.Random) -> Path:
+    """45,000 one-word sentences on one line, under the sentence cap."""
+    words = ["Ferry.", "Tide.", "Quay.", "Mill.", "Rope."]
+    return write(
+        folder / "short.txt", "Short\n" + " ".join(rng.choice(words) for _ in range(45_000))
+    )
+
+
 def tab_separated_article(folder: Path, sizes: Sizes, rng: random.Random) -> Path:
     """Short sentences separated by tabs: one line without a space."""
     return write(folder / "tabs.txt", "Tabs\n" + "Ab.\tCd.\t" * (sizes.traced // 8))

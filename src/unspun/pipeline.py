@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from unspun.config import MAX_ARTICLE_CHARS, IndexParams, TraceParams
+from unspun.config import MAX_ARTICLE_CHARS, MAX_ARTICLE_SENTENCES, IndexParams, TraceParams
 from unspun.errors import TooLongError, WorkerError
 from unspun.index.disk import disk_errors
 from unspun.index.fingerprint import fingerprints_many
@@ -327,14 +327,22 @@ def trace_article(
 
 
 def check_length(article: Article) -> None:
-    """Refuse an article too long to trace or check (:data:`MAX_ARTICLE_CHARS`).
+    """Refuse an article too long to trace or check (:data:`MAX_ARTICLE_CHARS`
+    characters, :data:`MAX_ARTICLE_SENTENCES` sentence ends and line breaks).
 
     Raises:
-        TooLongError: Its title and text hold more characters than that.
+        TooLongError: Its title and text hold more characters, or its text more
+            sentence ends and line breaks, than that.
     """
     size = len(article.text) + len(article.title)
+    where = f"{article.origin}: " if article.origin else ""
+    if size <= MAX_ARTICLE_CHARS and (ends := sentence_bound(article.text)) > MAX_ARTICLE_SENTENCES:
+        raise TooLongError(
+            f"{where}the article holds {ends:,} sentence ends and line breaks; unspun "
+            f"traces and checks articles of up to {MAX_ARTICLE_SENTENCES:,} (a list or a "
+            "whole collection? add it to an index with 'unspun index')"
+        )
     if size > MAX_ARTICLE_CHARS:
-        where = f"{article.origin}: " if article.origin else ""
         raise TooLongError(
             f"{where}the article is {size:,} characters long; unspun traces and checks "
             f"articles of up to {MAX_ARTICLE_CHARS:,} (a whole collection? add it to an "

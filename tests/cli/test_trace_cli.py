@@ -119,8 +119,12 @@ def test_trace_terminal_output(
         ("empty-text", "text"),
         ("two-records", "holds 2 articles"),
         ("too-long", "characters long; unspun traces and checks articles of up to 1,000,000"),
+        (
+            "too-many-sentences",
+            "sentence ends and line breaks; unspun traces and checks articles of up to 50,000",
+        ),
     ],
-    ids=["missing-file", "no-index", "empty-text", "two-records", "too-long"],
+    ids=["missing-file", "no-index", "empty-text", "two-records", "too-long", "too-many-sentences"],
 )
 def test_trace_errors(
     setup: str, message: str, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -138,8 +142,10 @@ def test_trace_errors(
     elif setup == "two-records":
         path = tmp_path / "two.json"
         path.write_text(json.dumps(FICTION[:2]))
-    else:
+    elif setup == "too-long":
         path.write_text("Title\n\n" + "The ferry sailed on time again today. " * 27_000)
+    else:
+        path.write_text("Title\n\n" + "Ferry.\n" * 60_000)
     code, out, err = _run(capsys, "trace", str(path), "--db", str(use_db))
     assert code == 2
     assert out == ""

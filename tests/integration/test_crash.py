@@ -143,11 +143,18 @@ def test_readers_work_while_a_writer_adds(tmp_path: Path) -> None:
     assert _check_consistent(db) == total
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:  # gone meanwhile
+        return ""
+
+
 def test_a_worker_killed_mid_run_is_one_clear_line_and_a_rerun_completes(tmp_path: Path) -> None:
     """A worker dies (the kernel's out-of-memory killer, say): the indexer says so in
     one line, keeps what it committed, and a rerun completes the index."""
     corpus = tmp_path / "corpus.jsonl"
-    total = 12_000
+    total = 30_000
     _synthetic_corpus(corpus, total)
     db = tmp_path / "db"
     proc = subprocess.Popen(
@@ -160,15 +167,17 @@ def test_a_worker_killed_mid_run_is_one_clear_line_and_a_rerun_completes(tmp_pat
     )
     deadline = time.monotonic() + 120
     workers: list[int] = []
-    while time.monotonic() < deadline and not (workers and list(db.glob("seg-*.npy"))):
+    while proc.poll() is None and time.monotonic() < deadline:
+        if workers and list(db.glob("seg-*.npy")):
+            break
         # The resource tracker is a child too; the workers run the spawned preparation.
         workers = [
             pid
             for pid in session_members(proc.pid)
-            if pid != proc.pid
-            and "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text()
+            if pid != proc.pid and "spawn_main" in _cmdline(pid)
         ]
         time.sleep(0.02)
+    assert proc.poll() is None and workers, "the indexer ended before a worker could be killed"
     os.kill(workers[0], signal.SIGKILL)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 2, (out, err)
