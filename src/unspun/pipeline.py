@@ -259,11 +259,10 @@ def index_paths(
             # Imported here: `unspun trace` never starts workers (saves ~30 ms of start-up).
             import multiprocessing
             from concurrent.futures import Future, ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
 
             # Spawned, not forked: a forked worker would inherit the write lock's file
             # and hold the index locked after the indexer itself was killed.
-            from concurrent.futures.process import BrokenProcessPool
-
             try:
                 pool = ProcessPoolExecutor(
                     max_workers=workers,
